@@ -1,0 +1,231 @@
+/**
+ * Row types for Kysely, one interface per table in `migrations/`. Kept by hand next to the SQL:
+ * a column added in a migration is added here in the same commit.
+ */
+import type { Generated } from 'kysely';
+
+export interface RoomsTable {
+  room_id: string;
+  room_version: string;
+  creator: string | null;
+  is_public: number;
+  created_ts: number;
+}
+
+export interface EventsTable {
+  stream_ordering: Generated<number>;
+  event_id: string;
+  room_id: string;
+  type: string;
+  state_key: string | null;
+  sender: string;
+  origin_server_ts: number;
+  depth: number;
+  received_ts: number;
+  outlier: number;
+  soft_failed: number;
+  redacted_by: string | null;
+  json: string;
+}
+
+export interface EventEdgesTable {
+  event_id: string;
+  prev_event_id: string;
+}
+
+export interface EventAuthEdgesTable {
+  event_id: string;
+  auth_event_id: string;
+}
+
+export interface RejectionsTable {
+  event_id: string;
+  rule: string;
+  reason: string;
+  rejected_ts: number;
+}
+
+export interface StateGroupsTable {
+  state_group: Generated<number>;
+  room_id: string;
+  prev_group: number | null;
+  delta_depth: number;
+}
+
+export interface StateGroupEntriesTable {
+  state_group: number;
+  type: string;
+  state_key: string;
+  event_id: string | null;
+}
+
+export interface EventStateTable {
+  event_id: string;
+  state_group_before: number;
+  state_group_after: number;
+}
+
+export interface CurrentStateTable {
+  room_id: string;
+  type: string;
+  state_key: string;
+  event_id: string;
+}
+
+export interface RoomMembershipsTable {
+  event_id: string;
+  room_id: string;
+  user_id: string;
+  sender: string;
+  membership: string;
+  display_name: string | null;
+  avatar_url: string | null;
+}
+
+export interface CurrentMembershipsTable {
+  room_id: string;
+  user_id: string;
+  membership: string;
+  event_id: string;
+  server_name: string;
+}
+
+export interface ForwardExtremitiesTable {
+  room_id: string;
+  event_id: string;
+}
+
+export interface PartialStateRoomsTable {
+  room_id: string;
+  device_lists_stream_id: number;
+  join_event_id: string | null;
+  joined_via: string | null;
+}
+
+export interface PartialStateRoomsServersTable {
+  room_id: string;
+  server_name: string;
+}
+
+export interface PartialStateEventsTable {
+  room_id: string;
+  event_id: string;
+}
+
+export interface UsersTable {
+  user_id: string;
+  password_hash: string | null;
+  is_admin: number;
+  deactivated: number;
+  created_ts: number;
+}
+
+export interface ProfilesTable {
+  user_id: string;
+  display_name: string | null;
+  avatar_url: string | null;
+}
+
+export interface DevicesTable {
+  user_id: string;
+  device_id: string;
+  display_name: string | null;
+  last_seen_ts: number | null;
+}
+
+export interface AccessTokensTable {
+  token_hash: string;
+  user_id: string;
+  device_id: string;
+  created_ts: number;
+}
+
+export interface ClientTxnIdsTable {
+  user_id: string;
+  device_id: string;
+  txn_id: string;
+  event_id: string;
+  created_ts: number;
+}
+
+export interface FiltersTable {
+  user_id: string;
+  filter_id: number;
+  json: string;
+}
+
+export interface RoomAliasesTable {
+  alias: string;
+  room_id: string;
+  creator: string;
+  servers: string;
+}
+
+export interface AccountDataTable {
+  user_id: string;
+  room_id: string;
+  type: string;
+  json: string;
+  stream_id: number;
+}
+
+export interface ServerKeysTable {
+  server_name: string;
+  key_id: string;
+  public_key: string;
+  valid_until_ts: number;
+  expired_ts: number | null;
+  fetched_ts: number;
+}
+
+export interface FederationInboundTxnsTable {
+  origin: string;
+  txn_id: string;
+  response_json: string;
+  received_ts: number;
+}
+
+export interface FederationOutboundQueueTable {
+  queue_id: Generated<number>;
+  destination: string;
+  kind: 'pdu' | 'edu';
+  json: string;
+  created_ts: number;
+}
+
+export interface DestinationBackoffTable {
+  destination: string;
+  failures: number;
+  retry_at_ts: number;
+  last_error: string | null;
+}
+
+export interface DatabaseSchema {
+  rooms: RoomsTable;
+  events: EventsTable;
+  event_edges: EventEdgesTable;
+  event_auth_edges: EventAuthEdgesTable;
+  rejections: RejectionsTable;
+  state_groups: StateGroupsTable;
+  state_group_entries: StateGroupEntriesTable;
+  event_state: EventStateTable;
+  current_state: CurrentStateTable;
+  room_memberships: RoomMembershipsTable;
+  current_memberships: CurrentMembershipsTable;
+  forward_extremities: ForwardExtremitiesTable;
+  partial_state_rooms: PartialStateRoomsTable;
+  partial_state_rooms_servers: PartialStateRoomsServersTable;
+  partial_state_events: PartialStateEventsTable;
+  users: UsersTable;
+  profiles: ProfilesTable;
+  devices: DevicesTable;
+  access_tokens: AccessTokensTable;
+  client_txn_ids: ClientTxnIdsTable;
+  filters: FiltersTable;
+  room_aliases: RoomAliasesTable;
+  account_data: AccountDataTable;
+  server_keys: ServerKeysTable;
+  federation_inbound_txns: FederationInboundTxnsTable;
+  federation_outbound_queue: FederationOutboundQueueTable;
+  destination_backoff: DestinationBackoffTable;
+}
