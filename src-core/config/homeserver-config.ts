@@ -1,0 +1,58 @@
+/**
+ * Everything a Homeserver needs to know, resolved to concrete values. The command line and the
+ * optional config file only produce one of these; nothing reads flags or env vars later.
+ */
+import path from 'node:path';
+
+export type RegistrationPolicy = 'open' | 'closed' | 'token';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface HomeserverConfig {
+  /** Holds the database, signing key, TLS certificate and admin token; may hold other files. */
+  dataDir: string;
+  /** The Matrix server name (`host`, `host:port`, `IPv4:port`, `[IPv6]:port`). */
+  serverName: string;
+  listen: ListenAddress;
+  registration: RegistrationPolicy;
+  /** Required when `registration` is `token`. */
+  registrationToken: string | undefined;
+  /** TLS certificate and key to serve; a self-signed pair is made in the data dir when unset. */
+  tlsCertificateFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  federation: {
+    /** Accept any peer certificate: only for local test federations. */
+    insecureSkipTlsVerify: boolean;
+    /** Extra CA certificates (PEM) to trust for outbound federation. */
+    trustedCaFile: string | undefined;
+    /** Notary servers for `/_matrix/key/v2/query`; keys come from the origin itself when empty. */
+    notaryServers: string[];
+  };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export const DEFAULT_PORT = 8448;
+
+export function defaultConfig(cwd: string): HomeserverConfig {
+  return {
+    dataDir: path.resolve(cwd, 'skein-data'),
+    serverName: `localhost:${DEFAULT_PORT}`,
+    listen: { host: '127.0.0.1', port: DEFAULT_PORT },
+    registration: 'open',
+    registrationToken: undefined,
+    tlsCertificateFile: undefined,
+    tlsKeyFile: undefined,
+    federation: { insecureSkipTlsVerify: false, trustedCaFile: undefined, notaryServers: [] },
+    logLevel: 'info',
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * A Homeserver is built from its config plus the few things an embedder supplies (logger,
+ * clock). It holds no module-level state, so tests, the demo federation and benchmarks can run
+ * several in one process, and the Electron main process embeds the very same object.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { registerVersions } from './client-api/versions';
+import type { HomeserverConfig } from './config/homeserver-config';
+import { registerFederationVersion } from './federation-api/version';
+import { createHttpServer } from './http/http-server';
+import { registerServerKeys } from './key-api/server-keys';
+import { loadOrCreateSigningKey } from './keys/signing-key-store';
+import { loadOrCreateTlsMaterial } from './keys/tls-certificate';
+import type { Logger } from './logging/logger';
+import { initCrypto } from './rules/signing/sodium';
+import type { SigningKey } from './rules/signing/signing-key';
+import { Database } from './storage/database';
+import type { Clock } from './util/clock';
+import { systemClock } from './util/clock';
+import path from 'node:path';
+
+export const DATABASE_FILE = 'skein.sqlite';
+
+/** Client API request bodies above this are refused (federation responses have their own limit). */
+export const CLIENT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface HomeserverDependencies {
+  logger: Logger;
+  clock?: Clock;
+}
+
+export class Homeserver {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly config: HomeserverConfig,
+    readonly logger: Logger,
+    readonly clock: Clock,
+    readonly database: Database,
+    readonly signingKey: SigningKey,
+    private readonly http: FastifyInstance,
+  ) {}
+
+  /** Opens storage, keys and TLS, registers every API and starts listening. */
+  static async start(config: HomeserverConfig, deps: HomeserverDependencies): Promise<Homeserver> {
+    const clock = deps.clock ?? systemClock;
+    const logger = deps.logger.child({ server_name: config.serverName });
+    await initCrypto();
+    mkdirSync(config.dataDir, { recursive: true });
+    const { key: signingKey, created: keyCreated } = loadOrCreateSigningKey(config.dataDir);
+    if (keyCreated) logger.info('generated signing key', { key_id: signingKey.keyId });
+    const tls = await loadOrCreateTlsMaterial({
+      dataDir: config.dataDir,
+      serverName: config.serverName,
+      certificateFile: config.tlsCertificateFile,
+      keyFile: config.tlsKeyFile,
+      now: new Date(clock.now()),
+    });
+    if (tls.created) logger.info('generated self-signed TLS certificate');
+    const database = await Database.open(path.join(config.dataDir, DATABASE_FILE), logger);
+
+    const http = createHttpServer({ tls, logger, bodyLimitBytes: CLIENT_BODY_LIMIT_BYTES });
+    registerVersions(http);
+    registerFederationVersion(http);
+    registerServerKeys(http, { serverName: config.serverName, signingKey, clock });
+
+    const homeserver = new Homeserver(config, logger, clock, database, signingKey, http);
+    try {
+      await http.listen({ host: config.listen.host, port: config.listen.port });
+    } catch (error) {
+      database.close();
+      throw error;
+    }
+    return homeserver;
+  }
+
+  /** The port actually bound (differs from the config when it asked for port 0). */
+  get port(): number {
+    return (this.http.server.address() as AddressInfo).port;
+  }
+
+  get baseUrl(): string {
+    const host = this.config.listen.host.includes(':')
+      ? `[${this.config.listen.host}]`
+      : this.config.listen.host;
+    return `https://${host}:${this.port}`;
+  }
+
+  /** Stops accepting requests, lets in-flight ones finish, then closes storage. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.http.close();
+      this.database.close();
+      this.logger.info('stopped');
+    })();
+    return this.stopping;
+  }
+}
