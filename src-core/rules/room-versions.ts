@@ -37,7 +37,10 @@ export interface RoomVersion {
   readonly stateResolution: 'v1' | 'v2' | 'v2.1';
   /** v5+: a signature only counts if the key was valid at origin_server_ts. */
   readonly enforceSigningKeyValidity: boolean;
-  /** v1–v5: `m.room.aliases` has its own auth rule (state_key must be the sender's domain). */
+  /**
+   * v1–v5: `m.room.aliases` has its own auth rule (state_key must be the sender's domain) and
+   * keeps `aliases` when redacted; MSC2432 removed both in v6 (Synapse keys both off one flag).
+   */
   readonly specialCasedAliasesAuth: boolean;
   /** v6+: canonical JSON rejects floats and integers outside ±(2^53−1) in events. */
   readonly strictCanonicalJson: boolean;
