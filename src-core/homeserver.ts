@@ -6,16 +6,16 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { registerVersions } from './client-api/versions';
+import { registerClientApi } from './client-api/client-api-routes';
 import type { HomeserverConfig } from './config/homeserver-config';
-import { registerFederationVersion } from './federation-api/version';
+import { registerFederationApi } from './federation-api/federation-api-routes';
+import type { HomeserverContext } from './homeserver-context';
 import { createHttpServer } from './http/http-server';
-import { registerServerKeys } from './key-api/server-keys';
+import { registerKeyApi } from './key-api/key-api-routes';
 import { loadOrCreateSigningKey } from './keys/signing-key-store';
 import { loadOrCreateTlsMaterial } from './keys/tls-certificate';
 import type { Logger } from './logging/logger';
 import { initCrypto } from './rules/signing/sodium';
-import type { SigningKey } from './rules/signing/signing-key';
 import { Database } from './storage/database';
 import type { Clock } from './util/clock';
 import { systemClock } from './util/clock';
@@ -35,13 +35,13 @@ export class Homeserver {
   private stopping: Promise<void> | undefined;
 
   private constructor(
-    readonly config: HomeserverConfig,
-    readonly logger: Logger,
-    readonly clock: Clock,
-    readonly database: Database,
-    readonly signingKey: SigningKey,
+    readonly context: HomeserverContext,
     private readonly http: FastifyInstance,
   ) {}
+
+  get config(): HomeserverConfig {
+    return this.context.config;
+  }
 
   /** Opens storage, keys and TLS, registers every API and starts listening. */
   static async start(config: HomeserverConfig, deps: HomeserverDependencies): Promise<Homeserver> {
@@ -61,14 +61,24 @@ export class Homeserver {
     if (tls.created) logger.info('generated self-signed TLS certificate');
     const database = await Database.open(path.join(config.dataDir, DATABASE_FILE), logger);
 
-    const http = createHttpServer({ tls, logger, bodyLimitBytes: CLIENT_BODY_LIMIT_BYTES });
-    registerVersions(http);
-    registerFederationVersion(http);
-    registerServerKeys(http, { serverName: config.serverName, signingKey, clock });
+    const context: HomeserverContext = {
+      config,
+      serverName: config.serverName,
+      logger,
+      clock,
+      database,
+      signingKey,
+    };
 
-    const homeserver = new Homeserver(config, logger, clock, database, signingKey, http);
+    const http = createHttpServer({ tls, logger, bodyLimitBytes: CLIENT_BODY_LIMIT_BYTES });
+    registerClientApi(http, context);
+    registerFederationApi(http, context);
+    registerKeyApi(http, context);
+
+    const homeserver = new Homeserver(context, http);
     try {
       await http.listen({ host: config.listen.host, port: config.listen.port });
+      logger.info('listening', { host: config.listen.host, port: homeserver.port });
     } catch (error) {
       database.close();
       throw error;
@@ -92,8 +102,8 @@ export class Homeserver {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.http.close();
-      this.database.close();
-      this.logger.info('stopped');
+      this.context.database.close();
+      this.context.logger.info('stopped');
     })();
     return this.stopping;
   }
