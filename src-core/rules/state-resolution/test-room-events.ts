@@ -20,16 +20,16 @@ export interface TestRoomEventSpec {
   prev?: readonly string[];
   ts?: number;
   depth?: number;
-  roomId?: string;
+  /** `null` leaves `room_id` out (a v12 create event). */
+  roomId?: string | null;
 }
 
 export const TEST_STATE_RES_ROOM = '!room:example.com';
 
 export function roomEvent(spec: TestRoomEventSpec): RoomEvent {
   const content = spec.content ?? {};
-  const roomId = spec.roomId ?? TEST_STATE_RES_ROOM;
+  const roomId = spec.roomId === undefined ? TEST_STATE_RES_ROOM : spec.roomId;
   const pdu: JsonObject = {
-    room_id: roomId,
     sender: spec.sender,
     type: spec.type,
     content,
@@ -40,10 +40,11 @@ export function roomEvent(spec: TestRoomEventSpec): RoomEvent {
     hashes: { sha256: '' },
     signatures: {},
   };
+  if (roomId !== null) pdu['room_id'] = roomId;
   if (spec.stateKey !== undefined) pdu['state_key'] = spec.stateKey;
   return {
     eventId: spec.id,
-    roomId,
+    roomId: roomId ?? '',
     type: spec.type,
     stateKey: spec.stateKey,
     sender: spec.sender,
