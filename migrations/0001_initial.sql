@@ -58,14 +58,15 @@ CREATE TABLE rejections (
   rejected_ts INTEGER NOT NULL
 ) STRICT;
 
--- State is stored as groups chained by deltas (Synapse's state groups): a group holds either a
--- full snapshot (prev_group NULL) or the entries that differ from prev_group, so a room with
--- 100k members does not store 100k rows per event. delta_depth bounds the chain length.
+-- State is stored as groups chained by deltas: a group holds either a full snapshot
+-- (prev_group NULL) or the entries that differ from prev_group, so a room with 100k members
+-- does not store 100k rows per event. New deltas are merged into their parent while they are
+-- comparable in size (see state-store.ts), which keeps chains logarithmically short.
 CREATE TABLE state_groups (
   state_group INTEGER PRIMARY KEY AUTOINCREMENT,
   room_id TEXT NOT NULL,
   prev_group INTEGER REFERENCES state_groups (state_group),
-  delta_depth INTEGER NOT NULL DEFAULT 0
+  delta_size INTEGER NOT NULL
 ) STRICT;
 
 -- event_id NULL in a delta means "this key is absent here" (removed relative to prev_group).

@@ -49,7 +49,7 @@ export interface StateGroupsTable {
   state_group: Generated<number>;
   room_id: string;
   prev_group: number | null;
-  delta_depth: number;
+  delta_size: number;
 }
 
 export interface StateGroupEntriesTable {

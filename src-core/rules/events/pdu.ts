@@ -17,7 +17,8 @@ export type EventReference = string | [string, EventHashes];
  * Only the shape is promised here; `validateEventFormat` decides whether a given value is one.
  */
 export interface Pdu extends JsonObject {
-  room_id: string;
+  // `room_id` is not declared: it is absent on a v12+ create event, whose event ID defines the
+  // room ID (MSC4291). Use RoomEvent.roomId.
   sender: string;
   type: string;
   content: JsonObject;

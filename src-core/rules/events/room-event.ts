@@ -1,5 +1,6 @@
 import type { JsonObject } from '../json';
 import type { RoomVersion } from '../room-versions';
+import { roomIdFromCreateEventId } from '../hashes/room-id';
 import type { EventReference, Pdu } from './pdu';
 
 /**
@@ -29,12 +30,15 @@ function referenceIds(refs: readonly EventReference[]): string[] {
   return refs.map((ref) => (typeof ref === 'string' ? ref : ref[0]));
 }
 
-/** Builds the normalised view. The PDU must already have passed format validation. */
+/**
+ * Builds the normalised view. The PDU must already have passed format validation (which only
+ * lets a v12+ create event omit room_id).
+ */
 export function toRoomEvent(pdu: Pdu, eventId: string, version: RoomVersion): RoomEvent {
   const redactsField = version.redactsInContent ? pdu.content['redacts'] : pdu['redacts'];
   return {
     eventId,
-    roomId: pdu.room_id,
+    roomId: typeof pdu['room_id'] === 'string' ? pdu['room_id'] : roomIdFromCreateEventId(eventId),
     type: pdu.type,
     stateKey: typeof pdu['state_key'] === 'string' ? pdu['state_key'] : undefined,
     sender: pdu.sender,
