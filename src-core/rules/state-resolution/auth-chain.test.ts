@@ -3,6 +3,7 @@ import { stateKey } from '../events/state-map';
 import {
   authChain,
   authChainDifference,
+  authChainDifferenceFromEventChains,
   authDifferenceOfChains,
   indexAuthGraph,
 } from './auth-chain';
@@ -144,6 +145,11 @@ describe('authChainDifference', () => {
     const expected = authDifferenceOfChains(chains);
     expect(expected).toEqual(new Set(['$m', '$p1', '$p2']));
     expect(authChainDifference(sets, get)).toEqual(expected);
+    const perEvent = (id: string) => (store.has(id) ? authChain([id], get) : undefined);
+    expect(authChainDifferenceFromEventChains(sets, perEvent)).toEqual(expected);
+    expect(() =>
+      authChainDifferenceFromEventChains([...sets, s([['x', '', '$none']])], perEvent),
+    ).toThrow(MissingEventError);
   });
 
   it('is empty for fewer than two state sets', () => {

@@ -253,3 +253,26 @@ export function authDifferenceOfChains(chains: readonly ReadonlySet<string>[]): 
   for (const [id, count] of counts) if (count < chains.length) result.add(id);
   return result;
 }
+
+/**
+ * The auth difference from precomputed per-event auth chains (e.g. a storage-side cache keyed by
+ * event): Cᵢ is the union of the chains of set i's events. O(Σ over events of |chain|), so it
+ * pays off when chains are short or shared; {@link authChainDifference} is O(V + E) regardless.
+ *
+ * @throws MissingEventError when `chainOf` has no chain for a state event.
+ */
+export function authChainDifferenceFromEventChains(
+  stateSets: readonly StateMap[],
+  chainOf: (eventId: string) => ReadonlySet<string> | undefined,
+): Set<string> {
+  const chains = stateSets.map((stateSet) => {
+    const full = new Set<string>();
+    for (const id of stateSet.values()) {
+      const chain = chainOf(id);
+      if (!chain) throw new MissingEventError(id, undefined);
+      for (const authId of chain) full.add(authId);
+    }
+    return full;
+  });
+  return authDifferenceOfChains(chains);
+}
