@@ -5,19 +5,24 @@
 -- Statements are separated by a semicolon at the end of a line (see migration-provider.ts).
 
 -- Rooms we know about, with the version that decides every rule applied to them.
+-- current_state_group is the state group whose entries current_state mirrors.
 CREATE TABLE rooms (
   room_id TEXT PRIMARY KEY NOT NULL,
   room_version TEXT NOT NULL,
   creator TEXT,
   is_public INTEGER NOT NULL DEFAULT 0,
-  created_ts INTEGER NOT NULL
+  created_ts INTEGER NOT NULL,
+  current_state_group INTEGER
 ) STRICT;
 
 -- Every PDU we hold. stream_ordering is local arrival order (what /sync streams);
 -- depth is the DAG's topological order (what /messages paginates).
+-- json is the PDU exactly as signed, unredacted unless its hashes failed (spec check 3).
 CREATE TABLE events (
-  stream_ordering INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id TEXT NOT NULL UNIQUE,
+  event_id TEXT PRIMARY KEY NOT NULL,
+  -- Assigned by the stream counter (stream-counter.ts), not AUTOINCREMENT: an outlier that later
+  -- joins the timeline moves to a new position, so it reaches /sync after the events it follows.
+  stream_ordering INTEGER NOT NULL UNIQUE,
   room_id TEXT NOT NULL,
   type TEXT NOT NULL,
   state_key TEXT,

@@ -10,11 +10,12 @@ export interface RoomsTable {
   creator: string | null;
   is_public: number;
   created_ts: number;
+  current_state_group: number | null;
 }
 
 export interface EventsTable {
-  stream_ordering: Generated<number>;
   event_id: string;
+  stream_ordering: number;
   room_id: string;
   type: string;
   state_key: string | null;

@@ -23,7 +23,7 @@ const member = (n: number): StateKey => stateKey('m.room.member', `@u${n}:x`);
 function chainLength(group: number): number {
   let length = 0;
   for (let g: number | null = group; g !== null; length++) {
-    const row = db.get(
+    const row: { prev_group: number | null } | undefined = db.get(
       db.kysely.selectFrom('state_groups').select('prev_group').where('state_group', '=', g),
     );
     g = row?.prev_group ?? null;

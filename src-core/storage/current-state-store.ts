@@ -1,0 +1,172 @@
+/**
+ * The current state of each room, mirrored whole in `current_state` (plus a membership index),
+ * and every membership event in `room_memberships`. Updated by deltas inside the transaction
+ * that persists the event which changed it.
+ */
+import type { RoomEvent } from '../rules/events/room-event';
+import { parseStateKey, stateKey } from '../rules/events/state-map';
+import type { StateKey } from '../rules/events/state-map';
+import { serverNameOf } from '../rules/identifiers/server-name-of';
+import type { Database } from './database';
+import type { StateDelta } from './state-store';
+
+export interface MembershipRow {
+  roomId: string;
+  userId: string;
+  membership: string;
+  eventId: string;
+}
+
+function stringField(event: RoomEvent, field: string): string | null {
+  const value = event.content[field];
+  return typeof value === 'string' ? value : null;
+}
+
+export class CurrentStateStore {
+  constructor(private readonly db: Database) {}
+
+  /** Applies a change of current state; `getEvent` resolves the new member events. */
+  applyDelta(
+    roomId: string,
+    delta: StateDelta,
+    getEvent: (id: string) => RoomEvent | undefined,
+  ): void {
+    const upsert = this.db.sqlite.prepare(
+      `INSERT INTO current_state (room_id, type, state_key, event_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_id = excluded.event_id`,
+    );
+    const remove = this.db.sqlite.prepare(
+      'DELETE FROM current_state WHERE room_id = ? AND type = ? AND state_key = ?',
+    );
+    const upsertMember = this.db.sqlite.prepare(
+      `INSERT INTO current_memberships (room_id, user_id, membership, event_id, server_name)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (room_id, user_id) DO UPDATE SET
+         membership = excluded.membership, event_id = excluded.event_id`,
+    );
+    const removeMember = this.db.sqlite.prepare(
+      'DELETE FROM current_memberships WHERE room_id = ? AND user_id = ?',
+    );
+    for (const [key, eventId] of delta) {
+      const { type, stateKey: skey } = parseStateKey(key);
+      if (eventId === null) {
+        remove.run(roomId, type, skey);
+        if (type === 'm.room.member') removeMember.run(roomId, skey);
+        continue;
+      }
+      upsert.run(roomId, type, skey, eventId);
+      if (type === 'm.room.member') {
+        const event = getEvent(eventId);
+        const membership = event ? stringField(event, 'membership') : null;
+        upsertMember.run(roomId, skey, membership ?? 'leave', eventId, serverNameOf(skey) ?? '');
+      }
+    }
+  }
+
+  getCurrentState(roomId: string): Map<StateKey, string> {
+    const rows = this.db.all(
+      this.db.kysely
+        .selectFrom('current_state')
+        .select(['type', 'state_key', 'event_id'])
+        .where('room_id', '=', roomId),
+    );
+    return new Map(rows.map((row) => [stateKey(row.type, row.state_key), row.event_id]));
+  }
+
+  getCurrentStateEventId(roomId: string, type: string, key: string): string | undefined {
+    return this.db.get(
+      this.db.kysely
+        .selectFrom('current_state')
+        .select('event_id')
+        .where('room_id', '=', roomId)
+        .where('type', '=', type)
+        .where('state_key', '=', key),
+    )?.event_id;
+  }
+
+  recordMemberEvent(event: RoomEvent): void {
+    if (event.type !== 'm.room.member' || event.stateKey === undefined) return;
+    this.db.run(
+      this.db.kysely
+        .insertInto('room_memberships')
+        .values({
+          event_id: event.eventId,
+          room_id: event.roomId,
+          user_id: event.stateKey,
+          sender: event.sender,
+          membership: stringField(event, 'membership') ?? 'leave',
+          display_name: stringField(event, 'displayname'),
+          avatar_url: stringField(event, 'avatar_url'),
+        })
+        .onConflict((oc) => oc.column('event_id').doNothing()),
+    );
+  }
+
+  membershipOf(roomId: string, userId: string): MembershipRow | undefined {
+    const row = this.db.get(
+      this.db.kysely
+        .selectFrom('current_memberships')
+        .select(['membership', 'event_id'])
+        .where('room_id', '=', roomId)
+        .where('user_id', '=', userId),
+    );
+    return row && { roomId, userId, membership: row.membership, eventId: row.event_id };
+  }
+
+  /** Rooms where the user's current membership is one of `memberships`. */
+  roomsOfUser(userId: string, memberships: readonly string[]): MembershipRow[] {
+    return this.db
+      .all(
+        this.db.kysely
+          .selectFrom('current_memberships')
+          .select(['room_id', 'membership', 'event_id'])
+          .where('user_id', '=', userId)
+          .where('membership', 'in', memberships),
+      )
+      .map((row) => ({
+        roomId: row.room_id,
+        userId,
+        membership: row.membership,
+        eventId: row.event_id,
+      }));
+  }
+
+  members(roomId: string, membership: string): { userId: string; eventId: string }[] {
+    return this.db
+      .all(
+        this.db.kysely
+          .selectFrom('current_memberships')
+          .select(['user_id', 'event_id'])
+          .where('room_id', '=', roomId)
+          .where('membership', '=', membership),
+      )
+      .map((row) => ({ userId: row.user_id, eventId: row.event_id }));
+  }
+
+  /** Servers with at least one joined member: where a room's events must be sent. */
+  joinedServers(roomId: string): string[] {
+    return this.db
+      .all(
+        this.db.kysely
+          .selectFrom('current_memberships')
+          .select('server_name')
+          .distinct()
+          .where('room_id', '=', roomId)
+          .where('membership', '=', 'join'),
+      )
+      .map((row) => row.server_name);
+  }
+
+  /** The member event and profile fields of each user in the room who ever had a membership. */
+  memberEventOf(
+    eventId: string,
+  ): { displayName: string | null; avatarUrl: string | null } | undefined {
+    const row = this.db.get(
+      this.db.kysely
+        .selectFrom('room_memberships')
+        .select(['display_name', 'avatar_url'])
+        .where('event_id', '=', eventId),
+    );
+    return row && { displayName: row.display_name, avatarUrl: row.avatar_url };
+  }
+}
