@@ -6,16 +6,19 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { AccountService } from './accounts/account-service';
 import { registerClientApi } from './client-api/client-api-routes';
 import type { HomeserverConfig } from './config/homeserver-config';
 import { registerFederationApi } from './federation-api/federation-api-routes';
 import type { HomeserverContext } from './homeserver-context';
 import { createHttpServer } from './http/http-server';
+import { TokenBucketLimiter } from './http/token-bucket-limiter';
 import { registerKeyApi } from './key-api/key-api-routes';
 import { loadOrCreateSigningKey } from './keys/signing-key-store';
 import { loadOrCreateTlsMaterial } from './keys/tls-certificate';
 import type { Logger } from './logging/logger';
 import { initCrypto } from './rules/signing/sodium';
+import { AccountStore } from './storage/account-store';
 import { Database } from './storage/database';
 import type { Clock } from './util/clock';
 import { systemClock } from './util/clock';
@@ -68,6 +71,13 @@ export class Homeserver {
       clock,
       database,
       signingKey,
+      accounts: new AccountService(
+        new AccountStore(database),
+        config.serverName,
+        clock,
+        logger.child({ component: 'accounts' }),
+      ),
+      accountAuthLimiter: new TokenBucketLimiter(config.rateLimits.accountAuth, clock),
     };
 
     const http = createHttpServer({ tls, logger, bodyLimitBytes: CLIENT_BODY_LIMIT_BYTES });

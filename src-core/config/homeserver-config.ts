@@ -32,6 +32,16 @@ export interface HomeserverConfig {
     notaryServers: string[];
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Per-IP token buckets for unauthenticated account endpoints (login, register). */
+  rateLimits: {
+    accountAuth: RateLimit;
+  };
+}
+
+/** A token bucket: up to `burst` requests at once, refilled at `perSecond`. */
+export interface RateLimit {
+  burst: number;
+  perSecond: number;
 }
 
 export const DEFAULT_PORT = 8448;
@@ -47,6 +57,9 @@ export function defaultConfig(cwd: string): HomeserverConfig {
     tlsKeyFile: undefined,
     federation: { insecureSkipTlsVerify: false, trustedCaFile: undefined, notaryServers: [] },
     logLevel: 'info',
+    // Generous on purpose: a desktop server's clients share one loopback IP, and scrypt already
+    // makes each password guess cost ~30 ms of CPU.
+    rateLimits: { accountAuth: { burst: 2000, perSecond: 200 } },
   };
 }
 
