@@ -1,0 +1,14 @@
+/** Reads the highest stream position stored anywhere, to seed the StreamCounter at start. */
+import type { Database } from './database';
+
+export function highestStreamPosition(db: Database): number {
+  const row = db.sqlite
+    .prepare(
+      `SELECT max(
+         coalesce((SELECT max(stream_ordering) FROM events), 0),
+         coalesce((SELECT max(stream_id) FROM account_data), 0)
+       ) AS position`,
+    )
+    .get() as { position: number };
+  return row.position;
+}
