@@ -5,8 +5,11 @@
  */
 import type { AccountService } from './accounts/account-service';
 import type { HomeserverConfig } from './config/homeserver-config';
+import type { FederationServices } from './federation-services';
 import type { TokenBucketLimiter } from './http/token-bucket-limiter';
 import type { Logger } from './logging/logger';
+import type { RoomServices } from './rooms/room-services';
+import type { StreamCounter } from './storage/stream-counter';
 import type { SigningKey } from './rules/signing/signing-key';
 import type { Database } from './storage/database';
 import type { Clock } from './util/clock';
@@ -18,6 +21,12 @@ export interface HomeserverContext {
   readonly clock: Clock;
   readonly database: Database;
   readonly signingKey: SigningKey;
+  /** Outbound client, key ring, outbound queue and the inbound transaction handler. */
+  readonly federation: FederationServices;
+  /** Positions for everything /sync streams (events, account data, receipts, …). */
+  readonly stream: StreamCounter;
+  /** Rooms: event building, authorisation, persistence, state. */
+  readonly rooms: RoomServices;
   /** Local accounts, sessions, profiles, devices, filters, account data. */
   readonly accounts: AccountService;
   /** Per-IP limiter shared by /login and /register (config.rateLimits.accountAuth). */

@@ -10,7 +10,11 @@ import { AccountService } from './accounts/account-service';
 import { registerClientApi } from './client-api/client-api-routes';
 import type { HomeserverConfig } from './config/homeserver-config';
 import { registerFederationApi } from './federation-api/federation-api-routes';
+import { createFederationServices, stopFederationServices } from './federation-services';
 import type { HomeserverContext } from './homeserver-context';
+import { RoomServices } from './rooms/room-services';
+import { StreamCounter } from './storage/stream-counter';
+import { highestStreamPosition } from './storage/stream-position';
 import { createHttpServer } from './http/http-server';
 import { TokenBucketLimiter } from './http/token-bucket-limiter';
 import { registerKeyApi } from './key-api/key-api-routes';
@@ -64,6 +68,8 @@ export class Homeserver {
     if (tls.created) logger.info('generated self-signed TLS certificate');
     const database = await Database.open(path.join(config.dataDir, DATABASE_FILE), logger);
 
+    // One stream for everything /sync delivers, seeded from what is stored.
+    const stream = new StreamCounter(highestStreamPosition(database));
     const context: HomeserverContext = {
       config,
       serverName: config.serverName,
@@ -71,6 +77,16 @@ export class Homeserver {
       clock,
       database,
       signingKey,
+      stream,
+      rooms: new RoomServices({
+        database,
+        serverName: config.serverName,
+        signingKey,
+        clock,
+        stream,
+        logger,
+      }),
+      federation: createFederationServices({ config, database, signingKey, clock, logger }),
       accounts: new AccountService(
         new AccountStore(database),
         config.serverName,
@@ -90,9 +106,11 @@ export class Homeserver {
       await http.listen({ host: config.listen.host, port: config.listen.port });
       logger.info('listening', { host: config.listen.host, port: homeserver.port });
     } catch (error) {
+      await stopFederationServices(context.federation);
       database.close();
       throw error;
     }
+    context.federation.outboundQueue.start();
     return homeserver;
   }
 
@@ -111,6 +129,7 @@ export class Homeserver {
   /** Stops accepting requests, lets in-flight ones finish, then closes storage. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await stopFederationServices(this.context.federation);
       await this.http.close();
       this.context.database.close();
       this.context.logger.info('stopped');

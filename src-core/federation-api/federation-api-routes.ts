@@ -1,8 +1,27 @@
-/** Every federation API route, one module per endpoint. */
+/**
+ * Every federation API route, one module per endpoint. They live in one encapsulated fastify
+ * plugin that parses bodies with the strict JSON parser and a federation-sized body limit;
+ * register new endpoints inside it (with `authenticateOrigin` unless the spec says otherwise).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { HomeserverContext } from '../homeserver-context';
+import { installStrictJsonBodyParser } from './federation-json-body';
+import { registerSendTransaction } from './send-transaction';
 import { registerFederationVersion } from './version';
 
-export function registerFederationApi(app: FastifyInstance, _context: HomeserverContext): void {
-  registerFederationVersion(app);
+export function registerFederationApi(app: FastifyInstance, context: HomeserverContext): void {
+  void app.register(async (federation) => {
+    installStrictJsonBodyParser(federation);
+    federation.decorateRequest('federationOrigin', undefined);
+    registerFederationVersion(federation);
+    registerSendTransaction(federation, {
+      serverName: context.serverName,
+      keyRing: context.federation.keyRing,
+      clock: context.clock,
+      logger: context.logger,
+      store: context.federation.inboundTransactions,
+      handler: () => context.federation.transactionHandler,
+      onOriginSeen: (origin) => context.federation.outboundQueue.markReachable(origin),
+    });
+  });
 }

@@ -1,0 +1,257 @@
+/**
+ * The durable outbound federation queue. Callers enqueue PDUs/EDUs for destinations inside
+ * their own database transaction; a per-destination sender then delivers them in `/send`
+ * transactions of at most 50 PDUs and 100 EDUs, one transaction in flight per destination,
+ * removing rows only after a 200. Failures back off exponentially (persisted, so a restart does
+ * not hammer a dead server) and are retried forever; queued rows survive restarts.
+ *
+ * Transaction IDs are derived from the queue rows they carry, so a retry of an unanswered
+ * transaction reuses its ID and the receiver's idempotency check catches a lost 200.
+ */
+import type { JsonObject } from '../rules/json';
+import type { Logger } from '../logging/logger';
+import type { OutboundQueueStore } from '../storage/outbound-queue-store';
+import type { Clock } from '../util/clock';
+import { backoffDelayMs } from './destination-backoff';
+import type { FederationRequestOptions } from './federation-http-client';
+
+export const MAX_PDUS_PER_SEND = 50;
+export const MAX_EDUS_PER_SEND = 100;
+/** Lets a burst of enqueues (one event to many rooms' servers, typing + receipt) share a send. */
+export const SEND_COALESCE_MS = 20;
+const SEND_TIMEOUT_MS = 60_000;
+const SEND_RESPONSE_MAX_BYTES = 10 * 1024 * 1024;
+/** Errors are kept in status and the database; cap their length. */
+const MAX_ERROR_LENGTH = 500;
+
+export interface SendClient {
+  request<T>(
+    destination: string,
+    method: string,
+    path: string,
+    options?: FederationRequestOptions,
+  ): Promise<T>;
+}
+
+export interface OutboundQueueOptions {
+  serverName: string;
+  store: OutboundQueueStore;
+  client: SendClient;
+  clock: Clock;
+  logger: Logger;
+  /** [0, 1) for backoff jitter; Math.random by default. */
+  random?: () => number;
+}
+
+export interface DestinationQueueStatus {
+  destination: string;
+  queued: number;
+  failures: number;
+  retryAtTs: number | undefined;
+  lastError: string | undefined;
+  sending: boolean;
+}
+
+interface DestinationState {
+  sending: boolean;
+  timer: NodeJS.Timeout | undefined;
+  /** When the timer fires; lets an earlier wake-up replace a later one. */
+  timerAt: number;
+}
+
+export class OutboundQueue {
+  private readonly destinations = new Map<string, DestinationState>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private started = false;
+  private stopped = false;
+  private readonly log: Logger;
+
+  constructor(private readonly options: OutboundQueueOptions) {
+    this.log = options.logger.child({ component: 'outbound-queue' });
+  }
+
+  /** Resumes every destination that still has queued items, honouring stored backoff. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const destination of this.options.store.queuedCounts().keys()) this.wake(destination);
+  }
+
+  /** Halts all senders: pending timers are cleared and in-flight sends aborted (rows stay). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    for (const state of this.destinations.values()) clearTimeout(state.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Queues `pdu` for each destination (ourselves excluded). Synchronous: joins the caller's transaction. */
+  enqueuePdu(destinations: Iterable<string>, pdu: JsonObject): void {
+    this.enqueue(destinations, 'pdu', pdu);
+  }
+
+  enqueueEdu(destinations: Iterable<string>, edu: JsonObject): void {
+    this.enqueue(destinations, 'edu', edu);
+  }
+
+  /**
+   * A destination just proved it is up (it sent us a transaction): retry it now rather than
+   * when its backoff ends, as Synapse does.
+   */
+  markReachable(destination: string): void {
+    const backoff = this.options.store.backoff(destination);
+    if (!backoff) return;
+    this.options.store.clearBackoff(destination);
+    this.wake(destination);
+  }
+
+  status(): DestinationQueueStatus[] {
+    const counts = this.options.store.queuedCounts();
+    const backoffs = new Map(this.options.store.allBackoffs().map((b) => [b.destination, b]));
+    const names = new Set([...counts.keys(), ...backoffs.keys()]);
+    return [...names].sort().map((destination) => {
+      const backoff = backoffs.get(destination);
+      return {
+        destination,
+        queued: counts.get(destination) ?? 0,
+        failures: backoff?.failures ?? 0,
+        retryAtTs: backoff?.retryAtTs,
+        lastError: backoff?.lastError,
+        sending: this.destinations.get(destination)?.sending ?? false,
+      };
+    });
+  }
+
+  private enqueue(destinations: Iterable<string>, kind: 'pdu' | 'edu', item: JsonObject): void {
+    const targets = [...new Set(destinations)].filter((d) => d !== this.options.serverName);
+    if (targets.length === 0) return;
+    this.options.store.enqueue(targets, kind, JSON.stringify(item), this.options.clock.now());
+    // The timer fires after the caller's synchronous transaction has committed; if it rolled
+    // back, the sender simply finds nothing.
+    for (const destination of targets) this.wake(destination);
+  }
+
+  private state(destination: string): DestinationState {
+    let state = this.destinations.get(destination);
+    if (!state) {
+      state = { sending: false, timer: undefined, timerAt: 0 };
+      this.destinations.set(destination, state);
+    }
+    return state;
+  }
+
+  /** Schedules a send attempt for `destination` at the earliest moment its backoff allows. */
+  private wake(destination: string): void {
+    if (this.stopped || !this.started) return;
+    const state = this.state(destination);
+    // A running sender re-reads the queue before it stops, so it will see new rows.
+    if (state.sending) return;
+    const now = this.options.clock.now();
+    const retryAt = this.options.store.backoff(destination)?.retryAtTs ?? 0;
+    const at = Math.max(now + SEND_COALESCE_MS, retryAt);
+    if (state.timer !== undefined && state.timerAt <= at) return;
+    clearTimeout(state.timer);
+    state.timerAt = at;
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      const run = this.sendAll(destination, state).finally(() => this.inFlight.delete(run));
+      this.inFlight.add(run);
+    }, at - now);
+    state.timer.unref?.();
+  }
+
+  /** Sends transactions until the destination's queue is empty or a send fails. */
+  private async sendAll(destination: string, state: DestinationState): Promise<void> {
+    if (this.stopped || state.sending) return;
+    state.sending = true;
+    try {
+      while (!this.stopped) {
+        const pdus = this.options.store.peek(destination, 'pdu', MAX_PDUS_PER_SEND);
+        const edus = this.options.store.peek(destination, 'edu', MAX_EDUS_PER_SEND);
+        if (pdus.length === 0 && edus.length === 0) break;
+        const ok = await this.sendOne(destination, pdus, edus);
+        if (!ok) break;
+      }
+    } finally {
+      state.sending = false;
+    }
+    // After a failure this schedules the retry at the backoff time.
+    if (
+      !this.stopped &&
+      this.options.store.peek(destination, 'pdu', 1).length +
+        this.options.store.peek(destination, 'edu', 1).length >
+        0
+    ) {
+      this.wake(destination);
+    }
+  }
+
+  private async sendOne(
+    destination: string,
+    pdus: { queueId: number; json: string }[],
+    edus: { queueId: number; json: string }[],
+  ): Promise<boolean> {
+    const ids = [...pdus, ...edus].map((item) => item.queueId);
+    const txnId = `${Math.min(...ids)}-${Math.max(...ids)}-${ids.length}`;
+    const body = {
+      origin: this.options.serverName,
+      origin_server_ts: this.options.clock.now(),
+      pdus: pdus.map((item) => JSON.parse(item.json) as JsonObject),
+      edus: edus.map((item) => JSON.parse(item.json) as JsonObject),
+    };
+    try {
+      const response = await this.options.client.request<unknown>(
+        destination,
+        'PUT',
+        `/_matrix/federation/v1/send/${encodeURIComponent(txnId)}`,
+        {
+          body,
+          timeoutMs: SEND_TIMEOUT_MS,
+          maxResponseBytes: SEND_RESPONSE_MAX_BYTES,
+          signal: this.abort.signal,
+        },
+      );
+      this.logRejectedPdus(destination, response);
+    } catch (error) {
+      if (this.stopped) return false;
+      const previous = this.options.store.backoff(destination);
+      const failures = (previous?.failures ?? 0) + 1;
+      const delay = backoffDelayMs(failures, this.options.random ?? Math.random);
+      const message = ((error as Error).message ?? String(error)).slice(0, MAX_ERROR_LENGTH);
+      this.options.store.recordFailure({
+        destination,
+        failures,
+        retryAtTs: this.options.clock.now() + delay,
+        lastError: message,
+      });
+      this.log.info('send failed, backing off', {
+        destination,
+        txn_id: txnId,
+        failures,
+        retry_in_ms: delay,
+        error: message,
+      });
+      return false;
+    }
+    // Delivered: per-PDU errors in the answer are the receiver's verdicts, not retried.
+    this.options.store.remove(ids);
+    this.options.store.clearBackoff(destination);
+    return true;
+  }
+
+  private logRejectedPdus(destination: string, response: unknown): void {
+    if (typeof response !== 'object' || response === null) return;
+    const results = (response as { pdus?: unknown }).pdus;
+    if (typeof results !== 'object' || results === null) return;
+    for (const [eventId, result] of Object.entries(results)) {
+      if (typeof result === 'object' && result !== null && 'error' in result) {
+        this.log.debug('destination rejected PDU', {
+          destination,
+          event_id: eventId,
+          error: String((result as { error: unknown }).error),
+        });
+      }
+    }
+  }
+}
