@@ -1,0 +1,5 @@
+/** Every benchmark suite, in the order `npm run bench` runs them. Add new suites here. */
+import type { BenchmarkSuite } from '../benchmark-suite';
+import { rulesSuite } from './rules';
+
+export const ALL_SUITES: readonly BenchmarkSuite[] = [rulesSuite];
