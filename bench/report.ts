@@ -13,6 +13,11 @@ export interface MachineInfo {
   readonly platform: string;
   readonly arch: string;
   readonly totalMemoryBytes: number;
+  /**
+   * 1-minute load average when the run started: timings taken on a busy box (other builds or
+   * tests sharing the cores) are not comparable with quiet ones.
+   */
+  readonly loadAverage1m: number;
 }
 
 export interface ResultRow {

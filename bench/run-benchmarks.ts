@@ -26,6 +26,7 @@ function machineInfo(): MachineInfo {
     platform: process.platform,
     arch: process.arch,
     totalMemoryBytes: os.totalmem(),
+    loadAverage1m: os.loadavg()[0] ?? 0,
   };
 }
 
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const machine = machineInfo();
   console.error(
-    `benchmarks: ${suites.map((s) => s.name).join(', ')} on ${machine.cpuCount}× ${machine.cpuModel}, node ${machine.nodeVersion}`,
+    `benchmarks: ${suites.map((s) => s.name).join(', ')} on ${machine.cpuCount}× ${machine.cpuModel}, node ${machine.nodeVersion}, load ${machine.loadAverage1m.toFixed(2)}`,
   );
   const results = await runSuites(suites, {
     onCaseStart: (suite, name) => console.error(`  running ${suite} / ${name} …`),

@@ -64,6 +64,7 @@ const machine: MachineInfo = {
   platform: 'linux',
   arch: 'x64',
   totalMemoryBytes: 8 * 1024 * MB,
+  loadAverage1m: 0.25,
 };
 
 describe('harness', () => {
