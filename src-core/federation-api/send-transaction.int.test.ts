@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonObject } from '../rules/json';
 import { FederationRequestError } from '../federation-client/federation-request-error';
 import { buildXMatrixAuthorization } from '../federation-client/x-matrix';
 import type { Homeserver } from '../homeserver';
@@ -102,7 +103,12 @@ describe('PUT /send through the federation client', () => {
   it('refuses transactions over the PDU and EDU limits with 400', async () => {
     const client = a.context.federation.client;
     const tooMany = (n: number) => Array.from({ length: n }, (_, i) => ({ event_id: `$${i}` }));
-    for (const body of [{ pdus: tooMany(51) }, { pdus: [], edus: tooMany(101) }, { pdus: 5 }]) {
+    const bodies: JsonObject[] = [
+      { pdus: tooMany(51) },
+      { pdus: [], edus: tooMany(101) },
+      { pdus: 5 },
+    ];
+    for (const body of bodies) {
       const error = await client
         .request(b.config.serverName, 'PUT', sendPath('big'), { body })
         .catch((e: unknown) => e);

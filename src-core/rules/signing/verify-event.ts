@@ -31,7 +31,7 @@ import { checkSignatures } from './verify-json';
 export type EventKeyLookup = (
   serverName: string,
   keyId: string,
-  validAtTs: number | undefined,
+  validAtTs?: number,
 ) => Uint8Array | undefined;
 
 export type EventSignatureCheck =
