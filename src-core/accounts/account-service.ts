@@ -212,6 +212,18 @@ export class AccountService {
     return this.startSession(account.userId, request.deviceId, request.initialDeviceDisplayName);
   }
 
+  /**
+   * For `m.login.password` UIA stages (e.g. deleting devices): `user` must name `userId` itself
+   * and the password must be its password.
+   */
+  async confirmPassword(userId: string, user: string, password: string): Promise<boolean> {
+    const account = this.resolveLoginUser(user) === userId ? this.store.getUser(userId) : undefined;
+    if (account === undefined || account.passwordHash === null) {
+      return verifyAgainstDummy(password);
+    }
+    return verifyPassword(password, account.passwordHash);
+  }
+
   /** Creates (or reuses, when the client names an existing one) a device and a new token. */
   startSession(
     userId: string,
@@ -308,6 +320,13 @@ export class AccountService {
     const device = this.store.getDevice(userId, deviceId);
     if (!device) throw notFound(`No device ${deviceId}`);
     return device;
+  }
+
+  /** Deletes the devices (and their tokens); IDs that name no device are skipped. */
+  deleteDevices(userId: string, deviceIds: readonly string[]): void {
+    this.store.transaction(() => {
+      for (const deviceId of deviceIds) this.store.deleteDevice(userId, deviceId);
+    });
   }
 
   renameDevice(userId: string, deviceId: string, displayName: string | null): void {

@@ -143,6 +143,50 @@ describe('account endpoints', () => {
     expect(foreign.status).toBe(404);
   });
 
+  it('deleting devices needs the password (UIA m.login.password) and logs them out', async () => {
+    const { token } = await register(call, 'dora');
+    const login = await call('POST', `${V3}/login`, {
+      body: { type: 'm.login.password', user: 'dora', password: 'pw', device_id: 'SPARE' },
+    });
+    const spareToken = (login.body as { access_token: string }).access_token;
+
+    const first = await call('DELETE', `${V3}/devices/SPARE`, { token });
+    expect(first.status).toBe(401);
+    const { flows, session } = first.body as { flows: unknown; session: string };
+    expect(flows).toEqual([{ stages: ['m.login.password'] }]);
+
+    const identifier = { type: 'm.id.user', user: 'dora' };
+    const wrong = await call('DELETE', `${V3}/devices/SPARE`, {
+      token,
+      body: { auth: { type: 'm.login.password', identifier, password: 'nope', session } },
+    });
+    expect(wrong.status, wrong.text).toBe(401);
+    expect(wrong.body).toMatchObject({ errcode: 'M_FORBIDDEN', session });
+    // Someone else's password does not unlock dora's devices.
+    const foreignUser = await call('DELETE', `${V3}/devices/SPARE`, {
+      token,
+      body: { auth: { type: 'm.login.password', user: 'alice', password: 'pw', session } },
+    });
+    expect(foreignUser.status).toBe(401);
+    expect((await call('GET', `${V3}/account/whoami`, { token: spareToken })).status).toBe(200);
+
+    const right = await call('DELETE', `${V3}/devices/SPARE`, {
+      token,
+      body: { auth: { type: 'm.login.password', identifier, password: 'pw', session } },
+    });
+    expect(right.status, right.text).toBe(200);
+    expect((await call('GET', `${V3}/account/whoami`, { token: spareToken })).status).toBe(401);
+    expect((await call('GET', `${V3}/account/whoami`, { token })).status).toBe(200);
+    // The finished session cannot authorise another deletion.
+    const replay = await call('POST', `${V3}/delete_devices`, {
+      token,
+      body: { devices: ['X'], auth: { session } },
+    });
+    expect(replay.status).toBe(400);
+    const badList = await call('POST', `${V3}/delete_devices`, { token, body: { devices: [1] } });
+    expect(errcode(badList)).toBe('M_BAD_JSON');
+  });
+
   it('filters: round-trip, object only, 404 unknown, own user only', async () => {
     const filter = { room: { timeline: { limit: 10 } }, event_fields: ['type', 'content.body'] };
     const path = `${V3}/user/${encodeURIComponent(alice.userId)}/filter`;

@@ -1,6 +1,6 @@
 /** Body fields shared by /register and /login, checked the same way in both. */
 import { MAX_DEVICE_ID_LENGTH, MAX_PASSWORD_LENGTH } from '../accounts/account-service';
-import { invalidParam } from '../http/matrix-error';
+import { MatrixError, invalidParam, missingParam } from '../http/matrix-error';
 import type { BodyFields } from './request-body';
 
 /** Common checks of the optional device fields of /register and /login. */
@@ -26,4 +26,22 @@ export function readPassword(body: BodyFields, required: boolean): string | unde
     throw invalidParam(`"password" is longer than ${MAX_PASSWORD_LENGTH} characters`);
   }
   return password;
+}
+
+/**
+ * The `user` named by an `m.id.user` identifier or the deprecated top-level `user` field (in
+ * /login bodies and `m.login.password` UIA auth dicts).
+ */
+export function readLoginUser(body: BodyFields): string {
+  const identifier = body.optionalObject('identifier');
+  if (identifier) {
+    const type = identifier.requiredString('type');
+    if (type !== 'm.id.user') {
+      throw new MatrixError(400, 'M_UNKNOWN', `Login identifier type "${type}" is not supported`);
+    }
+    return identifier.requiredString('user');
+  }
+  const legacyUser = body.optionalString('user');
+  if (legacyUser !== undefined) return legacyUser;
+  throw missingParam('Missing "identifier" (or the deprecated "user" field)');
 }

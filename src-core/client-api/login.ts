@@ -6,31 +6,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { HomeserverContext } from '../homeserver-context';
-import { MatrixError, missingParam } from '../http/matrix-error';
+import { MatrixError } from '../http/matrix-error';
 import { enforceAccountAuthRateLimit } from './account-auth-rate-limit';
-import { readDeviceFields, readPassword } from './account-request-fields';
-import type { BodyFields } from './request-body';
+import { readDeviceFields, readLoginUser, readPassword } from './account-request-fields';
 import { readBody } from './request-body';
 
 const PASSWORD_LOGIN = 'm.login.password';
 
 function unknownLogin(message: string): MatrixError {
   return new MatrixError(400, 'M_UNKNOWN', message);
-}
-
-/** The `user` the client wants to log in as. */
-function readLoginUser(body: BodyFields): string {
-  const identifier = body.optionalObject('identifier');
-  if (identifier) {
-    const type = identifier.requiredString('type');
-    if (type !== 'm.id.user') {
-      throw unknownLogin(`Login identifier type "${type}" is not supported`);
-    }
-    return identifier.requiredString('user');
-  }
-  const legacyUser = body.optionalString('user');
-  if (legacyUser !== undefined) return legacyUser;
-  throw missingParam('Missing "identifier" (or the deprecated "user" field)');
 }
 
 export function registerLogin(app: FastifyInstance, context: HomeserverContext): void {

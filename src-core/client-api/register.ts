@@ -11,11 +11,11 @@ import { AccountService } from '../accounts/account-service';
 import { UserInteractiveAuthSessions } from '../accounts/user-interactive-auth-sessions';
 import type { HomeserverContext } from '../homeserver-context';
 import { MatrixError, forbidden, invalidParam, missingParam } from '../http/matrix-error';
-import type { JsonObject } from '../rules/json';
 import { enforceAccountAuthRateLimit } from './account-auth-rate-limit';
 import { readDeviceFields, readPassword } from './account-request-fields';
 import type { BodyFields } from './request-body';
 import { queryParam, readBody } from './request-body';
+import { SingleStageAuth } from './single-stage-auth';
 
 const DUMMY = 'm.login.dummy';
 const REGISTRATION_TOKEN = 'm.login.registration_token';
@@ -26,10 +26,17 @@ function closedRegistration(): MatrixError {
 
 export function registerRegister(app: FastifyInstance, context: HomeserverContext): void {
   const { config, accounts } = context;
-  const registrationAuth = new RegistrationAuth(
-    context,
+  const registrationAuth = new SingleStageAuth(
+    config.registration === 'token' ? REGISTRATION_TOKEN : DUMMY,
     new UserInteractiveAuthSessions(context.clock),
   );
+  const checkStage = async (auth: BodyFields): Promise<MatrixError | undefined> => {
+    if (registrationAuth.stage !== REGISTRATION_TOKEN) return undefined;
+    const token = auth.optionalString('token');
+    return token !== undefined && tokenIsValid(context, token)
+      ? undefined
+      : new MatrixError(401, 'M_FORBIDDEN', 'Invalid registration token');
+  };
 
   app.post('/_matrix/client/v3/register', async (request, reply) => {
     enforceAccountAuthRateLimit(request, reply, context);
@@ -49,8 +56,7 @@ export function registerRegister(app: FastifyInstance, context: HomeserverContex
     const auth = body.optionalObject('auth');
     if (username !== undefined) accounts.checkUsernameAvailable(username);
 
-    const stage = config.registration === 'token' ? REGISTRATION_TOKEN : DUMMY;
-    const outcome = registrationAuth.attempt(stage, auth);
+    const outcome = await registrationAuth.attempt(auth, checkStage);
     if (outcome.kind === 'challenge') return reply.code(401).send(outcome.body);
 
     const { userId, session } = await accounts.register({
@@ -95,69 +101,4 @@ export function registerRegister(app: FastifyInstance, context: HomeserverContex
 function tokenIsValid(context: HomeserverContext, token: string): boolean {
   const expected = context.config.registrationToken;
   return expected !== undefined && AccountService.registrationTokenMatches(token, expected);
-}
-
-type UiaOutcome = { kind: 'done'; sessionId: string } | { kind: 'challenge'; body: JsonObject };
-
-/** The single-stage User-Interactive Auth of /register. */
-class RegistrationAuth {
-  constructor(
-    private readonly context: HomeserverContext,
-    private readonly sessions: UserInteractiveAuthSessions,
-  ) {}
-
-  private challenge(stage: string, sessionId: string, error?: MatrixError): UiaOutcome {
-    return {
-      kind: 'challenge',
-      body: {
-        ...(error ? error.toJson() : {}),
-        flows: [{ stages: [stage] }],
-        params: {},
-        session: sessionId,
-        completed: this.sessions.completedStages(sessionId),
-      },
-    };
-  }
-
-  attempt(stage: string, auth: BodyFields | undefined): UiaOutcome {
-    const sessions = this.sessions;
-    // Spec: a UIA endpoint never succeeds without auth, even when the only stage is dummy.
-    if (!auth) return this.challenge(stage, sessions.create());
-    const given = auth.optionalString('session');
-    if (given !== undefined && !sessions.has(given)) {
-      throw new MatrixError(400, 'M_UNKNOWN', `Unknown UIA session "${given}"`);
-    }
-    // Like Synapse, an auth dict without a session starts one (clients that skip the 401).
-    const sessionId = given ?? sessions.create();
-    const type = auth.optionalString('type');
-    if (type === undefined) {
-      // A retry with just the session: done if the stage was completed earlier.
-      return sessions.completedStages(sessionId).includes(stage)
-        ? { kind: 'done', sessionId }
-        : this.challenge(stage, sessionId);
-    }
-    if (type !== stage) {
-      return this.challenge(
-        stage,
-        sessionId,
-        new MatrixError(401, 'M_UNRECOGNIZED', `Auth type "${type}" is not offered here`),
-      );
-    }
-    if (stage === REGISTRATION_TOKEN) {
-      const token = auth.optionalString('token');
-      if (token === undefined || !tokenIsValid(this.context, token)) {
-        return this.challenge(
-          stage,
-          sessionId,
-          new MatrixError(401, 'M_FORBIDDEN', 'Invalid registration token'),
-        );
-      }
-    }
-    sessions.completeStage(sessionId, stage);
-    return { kind: 'done', sessionId };
-  }
-
-  finish(sessionId: string): void {
-    this.sessions.finish(sessionId);
-  }
 }

@@ -85,6 +85,11 @@ export function readBody(request: FastifyRequest): BodyFields {
   return new BodyFields(jsonObjectBody(request));
 }
 
+/** For endpoints whose body is optional (DELETE with a UIA dict): no body reads as `{}`. */
+export function readOptionalBody(request: FastifyRequest): BodyFields {
+  return request.body === undefined ? new BodyFields({}) : readBody(request);
+}
+
 /** Query string values are strings, or arrays when repeated; the first one wins. */
 export function queryParam(request: FastifyRequest, name: string): string | undefined {
   const query = request.query as Record<string, unknown> | undefined;

@@ -53,7 +53,11 @@ function parseStoredObject(json: string, what: string): JsonObject {
 }
 
 export class AccountStore {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    /** The shared stream position source (context.stream), so /sync can order account data. */
+    private readonly nextStreamId: () => number,
+  ) {}
 
   private get db() {
     return this.database.kysely;
@@ -288,10 +292,7 @@ export class AccountStore {
   /** Stores (replacing) one account data entry; returns its new stream position. */
   setAccountData(userId: string, roomId: string, type: string, content: JsonObject): number {
     return this.database.transaction(() => {
-      const row = this.database.get(
-        this.db.selectFrom('account_data').select((eb) => eb.fn.max('stream_id').as('max_id')),
-      );
-      const streamId = (row?.max_id ?? 0) + 1;
+      const streamId = this.nextStreamId();
       const json = JSON.stringify(content);
       this.database.run(
         this.db

@@ -30,7 +30,14 @@ export function requestJson(
       {
         method: options.method ?? 'GET',
         headers: {
-          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          // An explicit length: Node sends DELETE bodies neither chunked nor sized otherwise,
+          // and the server then reads the body as the next request.
+          ...(payload === undefined
+            ? {}
+            : {
+                'content-type': 'application/json',
+                'content-length': String(Buffer.byteLength(payload)),
+              }),
           ...options.headers,
         },
         ...(options.ca ? { ca: options.ca } : { rejectUnauthorized: false }),
