@@ -55,8 +55,11 @@ function parseStoredObject(json: string, what: string): JsonObject {
 export class AccountStore {
   constructor(
     private readonly database: Database,
-    /** The shared stream position source (context.stream), so /sync can order account data. */
-    private readonly nextStreamId: () => number,
+    /**
+     * The shared stream position source (context.stream), so /sync can order account data.
+     * Without one (stand-alone tests), positions count up within the account_data table.
+     */
+    private readonly nextStreamId?: () => number,
   ) {}
 
   private get db() {
@@ -292,7 +295,7 @@ export class AccountStore {
   /** Stores (replacing) one account data entry; returns its new stream position. */
   setAccountData(userId: string, roomId: string, type: string, content: JsonObject): number {
     return this.database.transaction(() => {
-      const streamId = this.nextStreamId();
+      const streamId = this.nextStreamId?.() ?? this.highestAccountDataStreamId() + 1;
       const json = JSON.stringify(content);
       this.database.run(
         this.db
@@ -306,6 +309,13 @@ export class AccountStore {
       );
       return streamId;
     });
+  }
+
+  private highestAccountDataStreamId(): number {
+    const row = this.database.get(
+      this.db.selectFrom('account_data').select((eb) => eb.fn.max('stream_id').as('max_id')),
+    );
+    return row?.max_id ?? 0;
   }
 
   getAccountData(userId: string, roomId: string, type: string): JsonObject | undefined {
