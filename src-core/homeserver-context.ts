@@ -11,6 +11,7 @@ import type { Logger } from './logging/logger';
 import type { RoomServices } from './rooms/room-services';
 import type { StreamCounter } from './storage/stream-counter';
 import type { SigningKey } from './rules/signing/signing-key';
+import type { SyncServices } from './sync/sync-services';
 import type { Database } from './storage/database';
 import type { Clock } from './util/clock';
 
@@ -31,4 +32,6 @@ export interface HomeserverContext {
   readonly accounts: AccountService;
   /** Per-IP limiter shared by /login and /register (config.rateLimits.accountAuth). */
   readonly accountAuthLimiter: TokenBucketLimiter;
+  /** /sync, its notifier, typing, receipts and to-device messaging. */
+  readonly sync: SyncServices;
 }

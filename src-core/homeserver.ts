@@ -14,6 +14,7 @@ import { createFederationServices, stopFederationServices } from './federation-s
 import type { HomeserverContext } from './homeserver-context';
 import { RoomServices } from './rooms/room-services';
 import { StreamCounter } from './storage/stream-counter';
+import { SyncServices } from './sync/sync-services';
 import { highestStreamPosition } from './storage/stream-position';
 import { createHttpServer } from './http/http-server';
 import { TokenBucketLimiter } from './http/token-bucket-limiter';
@@ -70,6 +71,20 @@ export class Homeserver {
 
     // One stream for everything /sync delivers, seeded from what is stored.
     const stream = new StreamCounter(highestStreamPosition(database));
+    const rooms = new RoomServices({
+      database,
+      serverName: config.serverName,
+      signingKey,
+      clock,
+      stream,
+      logger,
+    });
+    const accounts = new AccountService(
+      new AccountStore(database, () => stream.next()),
+      config.serverName,
+      clock,
+      logger.child({ component: 'accounts' }),
+    );
     const context: HomeserverContext = {
       config,
       serverName: config.serverName,
@@ -78,22 +93,18 @@ export class Homeserver {
       database,
       signingKey,
       stream,
-      rooms: new RoomServices({
+      rooms,
+      federation: createFederationServices({ config, database, signingKey, clock, logger }),
+      accounts,
+      accountAuthLimiter: new TokenBucketLimiter(config.rateLimits.accountAuth, clock),
+      sync: new SyncServices({
         database,
         serverName: config.serverName,
-        signingKey,
-        clock,
         stream,
-        logger,
-      }),
-      federation: createFederationServices({ config, database, signingKey, clock, logger }),
-      accounts: new AccountService(
-        new AccountStore(database),
-        config.serverName,
         clock,
-        logger.child({ component: 'accounts' }),
-      ),
-      accountAuthLimiter: new TokenBucketLimiter(config.rateLimits.accountAuth, clock),
+        rooms,
+        accounts,
+      }),
     };
 
     const http = createHttpServer({ tls, logger, bodyLimitBytes: CLIENT_BODY_LIMIT_BYTES });
@@ -129,6 +140,8 @@ export class Homeserver {
   /** Stops accepting requests, lets in-flight ones finish, then closes storage. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // Long-polls answer now, so closing the HTTP server does not wait out their timeouts.
+      this.context.sync.stop();
       await stopFederationServices(this.context.federation);
       await this.http.close();
       this.context.database.close();

@@ -9,7 +9,11 @@ import { registerLogin } from './login';
 import { registerLogout } from './logout';
 import { registerProfile } from './profile';
 import { registerPushRules } from './push-rules';
+import { registerReceipts } from './receipts';
 import { registerRegister } from './register';
+import { registerSendToDevice } from './send-to-device';
+import { registerSync } from './sync';
+import { registerTyping } from './typing';
 import { registerVersions } from './versions';
 import { registerWhoami } from './whoami';
 
@@ -25,4 +29,8 @@ export function registerClientApi(app: FastifyInstance, context: HomeserverConte
   registerAccountData(app, context);
   registerPushRules(app, context);
   registerCapabilities(app, context);
+  registerSync(app, context);
+  registerTyping(app, context);
+  registerReceipts(app, context);
+  registerSendToDevice(app, context);
 }

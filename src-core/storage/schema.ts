@@ -201,6 +201,35 @@ export interface DestinationBackoffTable {
   last_error: string | null;
 }
 
+export interface ReceiptsTable {
+  room_id: string;
+  receipt_type: string;
+  user_id: string;
+  thread_id: string;
+  event_id: string;
+  data: string;
+  stream_id: number;
+}
+
+export interface DeviceInboxTable {
+  user_id: string;
+  device_id: string;
+  stream_id: number;
+  sender: string;
+  type: string;
+  content: string;
+}
+
+export interface DeletedStreamHighWaterTable {
+  stream_name: string;
+  position: number;
+}
+
+export interface UnPartialStatedRoomsTable {
+  stream_id: number;
+  room_id: string;
+}
+
 export interface DatabaseSchema {
   rooms: RoomsTable;
   events: EventsTable;
@@ -229,4 +258,8 @@ export interface DatabaseSchema {
   federation_inbound_txns: FederationInboundTxnsTable;
   federation_outbound_queue: FederationOutboundQueueTable;
   destination_backoff: DestinationBackoffTable;
+  receipts: ReceiptsTable;
+  device_inbox: DeviceInboxTable;
+  un_partial_stated_rooms: UnPartialStatedRoomsTable;
+  deleted_stream_high_water: DeletedStreamHighWaterTable;
 }
