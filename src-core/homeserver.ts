@@ -13,6 +13,7 @@ import { registerFederationApi } from './federation-api/federation-api-routes';
 import { createFederationServices, stopFederationServices } from './federation-services';
 import type { HomeserverContext } from './homeserver-context';
 import { RoomServices } from './rooms/room-services';
+import { connectRoomsToAccounts } from './rooms/profile-propagation';
 import { StreamCounter } from './storage/stream-counter';
 import { SyncServices } from './sync/sync-services';
 import { highestStreamPosition } from './storage/stream-position';
@@ -106,6 +107,8 @@ export class Homeserver {
         accounts,
       }),
     };
+
+    connectRoomsToAccounts(context.rooms, context.accounts, logger.child({ component: 'rooms' }));
 
     const http = createHttpServer({ tls, logger, bodyLimitBytes: CLIENT_BODY_LIMIT_BYTES });
     registerClientApi(http, context);

@@ -29,6 +29,8 @@ export interface CreateRoomRequest {
   creationContent: JsonObject;
   powerLevelContentOverride: JsonObject | undefined;
   isDirect: boolean;
+  /** Extra content of the creator's join (their displayname and avatar_url). */
+  creatorMemberContent?: JsonObject | undefined;
   /** Invitees' join events go over federation; local ones are handled by the caller. */
   sendInvite?: (roomId: string, userId: string) => void;
 }
@@ -108,6 +110,7 @@ export class RoomCreator {
       this.sender.send({ roomId, type, stateKey, sender: request.creator, content }, { version });
     };
     send('m.room.member', request.creator, {
+      ...request.creatorMemberContent,
       membership: 'join',
       ...(request.isDirect ? { is_direct: true } : {}),
     });

@@ -201,6 +201,17 @@ export interface DestinationBackoffTable {
   last_error: string | null;
 }
 
+export interface EventRedactionsTable {
+  redaction_id: string;
+  target_id: string;
+  room_id: string;
+}
+
+export interface ForgottenRoomsTable {
+  user_id: string;
+  room_id: string;
+}
+
 export interface ReceiptsTable {
   room_id: string;
   receipt_type: string;
@@ -258,6 +269,8 @@ export interface DatabaseSchema {
   federation_inbound_txns: FederationInboundTxnsTable;
   federation_outbound_queue: FederationOutboundQueueTable;
   destination_backoff: DestinationBackoffTable;
+  event_redactions: EventRedactionsTable;
+  forgotten_rooms: ForgottenRoomsTable;
   receipts: ReceiptsTable;
   device_inbox: DeviceInboxTable;
   un_partial_stated_rooms: UnPartialStatedRoomsTable;
