@@ -320,6 +320,11 @@ export class IncomingEventHandler implements TransactionHandler {
       : this.rooms.stateStore.getState(group);
   }
 
+  /** Runs `task` in the room's queue, serialised with the PDUs arriving for that room. */
+  inRoom<T>(roomId: string, task: () => Promise<T>): Promise<T> {
+    return this.queue.run(roomId, task);
+  }
+
   /** Waits for queued work (used at shutdown and by tests). */
   drain(): Promise<void> {
     return this.queue.drain();

@@ -50,14 +50,14 @@ export class EventBuilder {
   }
 
   /**
-   * Builds the event on top of `prevs` (default: the room's extremities). Returns it with the
-   * state before it, which the caller authorises against and persists with.
+   * The unsigned event on top of `prevs` (default: the room's extremities), with the state
+   * before it. This is what make_join/make_leave hand to a joining server to sign.
    */
-  build(
+  prepare(
     spec: NewEvent,
     version: RoomVersion,
     prevs: readonly RoomEvent[] = this.choosePrevEvents(spec.roomId),
-  ): { event: RoomEvent; stateBefore: ComputedState } {
+  ): { template: JsonObject; stateBefore: ComputedState } {
     const stateBefore: ComputedState =
       prevs.length === 0
         ? { kind: 'map', parent: null, state: new Map() }
@@ -77,7 +77,7 @@ export class EventBuilder {
       spec.redacts !== undefined && version.redactsInContent
         ? { ...spec.content, redacts: spec.redacts }
         : spec.content;
-    const unsigned: JsonObject = {
+    const template: JsonObject = {
       type: spec.type,
       sender: spec.sender,
       content,
@@ -93,15 +93,34 @@ export class EventBuilder {
           : authEvents,
     };
     // A v12 create event has no room_id: the room ID is derived from it (MSC4291).
-    if (!(version.roomIdFromCreateEvent && spec.type === 'm.room.create'))
-      unsigned['room_id'] = spec.roomId;
-    if (spec.stateKey !== undefined) unsigned['state_key'] = spec.stateKey;
-    if (spec.redacts !== undefined && !version.redactsInContent) unsigned['redacts'] = spec.redacts;
-    if (version.eventIdFormat === 'v1') {
+    if (!(version.roomIdFromCreateEvent && spec.type === 'm.room.create')) {
+      template['room_id'] = spec.roomId;
+    }
+    if (spec.stateKey !== undefined) template['state_key'] = spec.stateKey;
+    if (spec.redacts !== undefined && !version.redactsInContent) template['redacts'] = spec.redacts;
+    return { template, stateBefore };
+  }
+
+  /** Hashes and signs an event (a template of ours or one a resident server prepared). */
+  sign(template: JsonObject, version: RoomVersion): RoomEvent {
+    const unsigned = { ...template };
+    if (version.eventIdFormat === 'v1' && typeof unsigned['event_id'] !== 'string') {
       unsigned['event_id'] = `$${randomBytes(18).toString('base64url')}:${this.serverName}`;
     }
     const pdu = signEvent(unsigned, this.serverName, this.signingKey, version) as Pdu;
-    const eventId = computeEventId(pdu, version);
-    return { event: toRoomEvent(pdu, eventId, version), stateBefore };
+    return toRoomEvent(pdu, computeEventId(pdu, version), version);
+  }
+
+  /**
+   * Builds the event on top of `prevs` (default: the room's extremities). Returns it with the
+   * state before it, which the caller authorises against and persists with.
+   */
+  build(
+    spec: NewEvent,
+    version: RoomVersion,
+    prevs: readonly RoomEvent[] = this.choosePrevEvents(spec.roomId),
+  ): { event: RoomEvent; stateBefore: ComputedState } {
+    const { template, stateBefore } = this.prepare(spec, version, prevs);
+    return { event: this.sign(template, version), stateBefore };
   }
 }

@@ -62,33 +62,36 @@ export class LocalEventSender {
   ): PersistedEvent {
     const version = options.version ?? this.versionOf(spec.roomId);
     const { event, stateBefore } = this.builder.build(spec, version);
+    return this.commit(event, stateBefore, version, options);
+  }
+
+  /**
+   * Authorises and persists an event of ours built elsewhere (the create event, whose room ID
+   * may derive from it; an invite the invitee's server has countersigned), then fans it out.
+   * `prepare` runs first in the transaction; `extraDestinations` also receive the event.
+   */
+  commit(
+    event: RoomEvent,
+    stateBefore: ComputedState,
+    version: RoomVersion,
+    options: { prepare?: () => void; extraDestinations?: readonly string[] } = {},
+  ): PersistedEvent {
     this.authorise(event, stateBefore.state, version);
-    const joinedBefore = options.prepare ? [] : this.currentState.joinedServers(spec.roomId);
+    const joinedBefore = options.prepare ? [] : this.currentState.joinedServers(event.roomId);
     const partialState = event.prevEventIds.some((id) => this.partialState.isPartialEvent(id));
     const [persisted] = this.persister.persist(
       { timeline: [{ event, stateBefore, partialState }] },
       {
         ...(options.prepare ? { prepare: options.prepare } : {}),
-        extra: () =>
-          this.fanout?.enqueuePdu(this.destinationsFor(spec.roomId, joinedBefore), event.pdu),
+        extra: () => {
+          const destinations = new Set(this.destinationsFor(event.roomId, joinedBefore));
+          for (const server of options.extraDestinations ?? []) {
+            if (server !== this.serverName) destinations.add(server);
+          }
+          if (destinations.size > 0) this.fanout?.enqueuePdu([...destinations].sort(), event.pdu);
+        },
       },
     );
-    if (!persisted) throw new Error(`event ${event.eventId} was not persisted`);
-    return persisted;
-  }
-
-  /**
-   * Persists an event built elsewhere (the create event, whose room ID may derive from it),
-   * after the same authorisation as `send`. `prepare` runs first in the transaction.
-   */
-  persistPrebuilt(
-    event: RoomEvent,
-    stateBefore: ComputedState,
-    version: RoomVersion,
-    prepare: () => void,
-  ): PersistedEvent {
-    this.authorise(event, stateBefore.state, version);
-    const [persisted] = this.persister.persist({ timeline: [{ event, stateBefore }] }, { prepare });
     if (!persisted) throw new Error(`event ${event.eventId} was not persisted`);
     return persisted;
   }

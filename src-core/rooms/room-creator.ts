@@ -97,14 +97,15 @@ export class RoomCreator {
       throw new MatrixError(400, 'M_ROOM_IN_USE', `Room ${roomId} exists`);
 
     // The create event is persisted through the same path as every other event.
-    this.sender.persistPrebuilt(create, stateBefore, version, () =>
-      this.rooms.insertRoom({
-        roomId,
-        version,
-        creator: request.creator,
-        createdTs: this.clock.now(),
-      }),
-    );
+    this.sender.commit(create, stateBefore, version, {
+      prepare: () =>
+        this.rooms.insertRoom({
+          roomId,
+          version,
+          creator: request.creator,
+          createdTs: this.clock.now(),
+        }),
+    });
 
     const send = (type: string, stateKey: string, content: JsonObject): void => {
       this.sender.send({ roomId, type, stateKey, sender: request.creator, content }, { version });

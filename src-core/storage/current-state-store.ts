@@ -102,6 +102,26 @@ export class CurrentStateStore {
     );
   }
 
+  /**
+   * Records a local user's membership in a room whose state we do not hold (a remote invite,
+   * the leave that rejects it): the membership index is all /sync needs to list it.
+   */
+  setOutOfRoomMembership(
+    roomId: string,
+    userId: string,
+    membership: string,
+    eventId: string,
+  ): void {
+    this.db.sqlite
+      .prepare(
+        `INSERT INTO current_memberships (room_id, user_id, membership, event_id, server_name)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (room_id, user_id) DO UPDATE SET
+           membership = excluded.membership, event_id = excluded.event_id`,
+      )
+      .run(roomId, userId, membership, eventId, serverNameOf(userId) ?? '');
+  }
+
   membershipOf(roomId: string, userId: string): MembershipRow | undefined {
     const row = this.db.get(
       this.db.kysely
@@ -141,6 +161,24 @@ export class CurrentStateStore {
           .where('membership', '=', membership),
       )
       .map((row) => ({ userId: row.user_id, eventId: row.event_id }));
+  }
+
+  /**
+   * Members in room-summary order (spec "m.heroes"; Synapse's get_room_summary): joined, then
+   * invited, then everyone else, each oldest first. Used for heroes; capped at `limit`.
+   */
+  heroCandidates(roomId: string, limit = 6): string[] {
+    const rows = this.db.sqlite
+      .prepare(
+        `SELECT m.user_id AS user_id FROM current_memberships AS m
+         JOIN events AS e ON e.event_id = m.event_id
+         WHERE m.room_id = ?
+         ORDER BY CASE m.membership WHEN 'join' THEN 0 WHEN 'invite' THEN 1 ELSE 2 END,
+                  e.stream_ordering
+         LIMIT ?`,
+      )
+      .all(roomId, limit) as { user_id: string }[];
+    return rows.map((row) => row.user_id);
   }
 
   /** Servers with at least one joined member: where a room's events must be sent. */

@@ -53,6 +53,34 @@ export class PartialStateStore {
       .map((row) => row.server_name);
   }
 
+  /**
+   * Marks a room partially joined, with the servers the resident named (seed tables). Must run
+   * in the transaction that persists the join event, before its partial_state_events row.
+   */
+  markPartialRoom(room: {
+    roomId: string;
+    joinEventId: string;
+    joinedVia: string;
+    servers: readonly string[];
+    deviceListsStreamId: number;
+  }): void {
+    this.db.run(
+      this.db.kysely
+        .insertInto('partial_state_rooms')
+        .values({
+          room_id: room.roomId,
+          device_lists_stream_id: room.deviceListsStreamId,
+          join_event_id: room.joinEventId,
+          joined_via: room.joinedVia,
+        })
+        .onConflict((oc) => oc.column('room_id').doNothing()),
+    );
+    const insert = this.db.sqlite.prepare(
+      'INSERT OR IGNORE INTO partial_state_rooms_servers (room_id, server_name) VALUES (?, ?)',
+    );
+    for (const server of room.servers) insert.run(room.roomId, server);
+  }
+
   isPartialEvent(eventId: string): boolean {
     return (
       this.db.get(

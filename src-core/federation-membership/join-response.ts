@@ -1,0 +1,119 @@
+/**
+ * Checking a send_join answer before we trust any of it (what Synapse's joining side checks,
+ * partial-joins reference §1.2): the create event is there and says the room version make_join
+ * gave; every event's signatures and hashes verify; no second create event hides in the auth
+ * chain; a partial answer names servers in the room (and we add the responder); then every
+ * state and auth event is judged against its own auth events, to be stored as outliers.
+ */
+import type { FederationRequestError } from '../federation-client/federation-request-error';
+import type { AuthCheckDeps } from '../federation-events/event-auth-checks';
+import type { OutlierBatch } from '../federation-events/outlier-batch';
+import { prepareOutlierBatch } from '../federation-events/outlier-batch';
+import type { KeyPreparer } from '../federation-events/received-pdu';
+import { checkReceivedPdus } from '../federation-events/received-pdu';
+import type { SendJoinResponse } from '../federation-events/remote-room-api';
+import type { RoomEvent } from '../rules/events/room-event';
+import type { StateKey } from '../rules/events/state-map';
+import { stateKey } from '../rules/events/state-map';
+import type { RoomVersion } from '../rules/room-versions';
+
+export class InvalidJoinResponseError extends Error {
+  constructor(
+    readonly destination: string,
+    message: string,
+  ) {
+    super(`send_join answer from ${destination} is unusable: ${message}`);
+    this.name = 'InvalidJoinResponseError';
+  }
+}
+
+export interface CheckedJoinResponse {
+  batch: OutlierBatch;
+  /** The state before the join, as the resident gave it (partial when members were omitted). */
+  stateBefore: Map<StateKey, string>;
+  partial: boolean;
+  serversInRoom: string[];
+  /** The join as the resident returned it (re-signed for restricted rooms), if usable. */
+  resignedJoin: RoomEvent | undefined;
+}
+
+export async function checkJoinResponse(options: {
+  destination: string;
+  roomId: string;
+  join: RoomEvent;
+  response: SendJoinResponse;
+  version: RoomVersion;
+  keys: KeyPreparer;
+  store: AuthCheckDeps;
+}): Promise<CheckedJoinResponse> {
+  const { destination, roomId, version, response } = options;
+  const fail = (message: string): InvalidJoinResponseError =>
+    new InvalidJoinResponseError(destination, message);
+
+  const [stateChecked, authChecked, joinChecked] = await Promise.all([
+    checkReceivedPdus(response.state, version, options.keys),
+    checkReceivedPdus(response.authChain, version, options.keys),
+    response.event === undefined
+      ? Promise.resolve([])
+      : checkReceivedPdus([response.event], version, options.keys),
+  ]);
+  const usable = (results: typeof stateChecked): RoomEvent[] =>
+    results.flatMap((r) => (r.ok && !r.redacted && r.event.roomId === roomId ? [r.event] : []));
+  const stateEvents = usable(stateChecked);
+  const authEvents = usable(authChecked);
+
+  const creates = stateEvents.filter((e) => e.type === 'm.room.create' && e.stateKey === '');
+  const create = creates[0];
+  if (!create) throw fail('state has no m.room.create event');
+  const createVersion = create.content['room_version'] ?? '1';
+  if (createVersion !== version.id) {
+    throw fail(
+      `create event says room version ${JSON.stringify(createVersion)}, make_join said ${version.id}`,
+    );
+  }
+  for (const authEvent of authEvents) {
+    if (authEvent.type === 'm.room.create' && authEvent.eventId !== create.eventId) {
+      throw fail(`auth chain carries a different create event ${authEvent.eventId}`);
+    }
+  }
+
+  let serversInRoom: string[] = [];
+  if (response.membersOmitted) {
+    if (!response.serversInRoom || response.serversInRoom.length === 0) {
+      throw fail('members were omitted but servers_in_room is empty');
+    }
+    // The list should be complete; add the responder in case it is not (as Synapse does).
+    serversInRoom = [...new Set([...response.serversInRoom, destination])].sort();
+  }
+
+  const batch = prepareOutlierBatch([...authEvents, ...stateEvents], options.store, version);
+  const accepted = new Map<string, RoomEvent>();
+  for (const outlier of batch.outliers)
+    if (!outlier.rejection) accepted.set(outlier.event.eventId, outlier.event);
+  const stateBefore = new Map<StateKey, string>();
+  for (const event of stateEvents) {
+    const known =
+      accepted.get(event.eventId) ??
+      (options.store.isRejected(event.eventId) ? undefined : options.store.getEvent(event.eventId));
+    if (known?.stateKey !== undefined)
+      stateBefore.set(stateKey(known.type, known.stateKey), known.eventId);
+  }
+  if (!stateBefore.has(stateKey('m.room.create', '')))
+    throw fail('the create event failed its checks');
+
+  const returnedJoin = joinChecked[0];
+  const resignedJoin =
+    returnedJoin?.ok && returnedJoin.event.eventId === options.join.eventId
+      ? returnedJoin.event
+      : undefined;
+  return { batch, stateBefore, partial: response.membersOmitted, serversInRoom, resignedJoin };
+}
+
+/** Whether trying another resident could help after this failure. */
+export function isWorthTryingAnotherServer(error: unknown): boolean {
+  if (error instanceof InvalidJoinResponseError) return true;
+  const federationError = error as Partial<FederationRequestError>;
+  // A definite "no" (403 banned, 404 unknown room) from one resident may differ elsewhere, but
+  // a 400 about our request will not.
+  return federationError.status !== 400;
+}
