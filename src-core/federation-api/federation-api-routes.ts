@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HomeserverContext } from '../homeserver-context';
 import { installStrictJsonBodyParser } from './federation-json-body';
+import { registerRoomDataEndpoints } from './room-data-routes';
 import { registerSendTransaction } from './send-transaction';
 import { registerFederationVersion } from './version';
 
@@ -23,5 +24,6 @@ export function registerFederationApi(app: FastifyInstance, context: HomeserverC
       handler: () => context.federation.transactionHandler,
       onOriginSeen: (origin) => context.federation.outboundQueue.markReachable(origin),
     });
+    registerRoomDataEndpoints(federation, context);
   });
 }

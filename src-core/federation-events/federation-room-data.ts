@@ -10,6 +10,7 @@
 import { notFound } from '../http/matrix-error';
 import type { Pdu } from '../rules/events/pdu';
 import type { RoomEvent } from '../rules/events/room-event';
+import { createEventIdOfRoom } from '../rules/identifiers/room-id';
 import type { RoomServices } from '../rooms/room-services';
 import type { DagQueries } from '../storage/dag-queries';
 import { walkBackfill } from './backfill-walk';
@@ -33,6 +34,20 @@ export class FederationRoomData {
   ) {
     this.access = new ServerRoomAccess(rooms);
     this.visibility = new ServerEventVisibility(serverName, rooms);
+  }
+
+  /**
+   * The auth chain of `ids`. From v12 (MSC4291) events do not list the create event, yet it is
+   * in every auth chain — Synapse counts it as an implicit auth event — and a receiver cannot
+   * check anything without it, so it is added (first: it is the oldest).
+   */
+  private authChainIds(roomId: string, ids: readonly string[]): string[] {
+    const chain = this.dag.authChainIds(roomId, ids);
+    const version = this.access.roomVersion(roomId);
+    if (!version.roomIdFromCreateEvent) return chain;
+    const createId = createEventIdOfRoom(roomId);
+    if (chain.includes(createId) || ids.every((id) => id === createId)) return chain;
+    return this.rooms.eventStore.hasEvent(createId) ? [createId, ...chain] : chain;
   }
 
   private pdus(ids: Iterable<string>): Pdu[] {
@@ -86,7 +101,7 @@ export class FederationRoomData {
     this.access.authorize(roomId, origin, { allowPartialState: false });
     const { groups } = this.eventWithState(roomId, eventId);
     const pduIds = [...this.rooms.stateStore.getState(groups.before).values()];
-    return { pduIds, authChainIds: this.dag.authChainIds(roomId, pduIds) };
+    return { pduIds, authChainIds: this.authChainIds(roomId, pduIds) };
   }
 
   /** GET /state/{roomId}?event_id=: the events of `stateIds`. */
@@ -103,7 +118,7 @@ export class FederationRoomData {
       throw notFound(`Unknown event ${eventId} in room ${roomId}`);
     }
     if (this.rooms.eventStore.isRejected(eventId)) throw notFound(`Event ${eventId} was rejected`);
-    return this.pdus(this.dag.authChainIds(roomId, [eventId]));
+    return this.pdus(this.authChainIds(roomId, [eventId]));
   }
 
   /** POST /get_missing_events/{roomId}. */
