@@ -348,6 +348,36 @@ describe('the shared room', () => {
   });
 });
 
+describe('event IDs with "/" and "+" (room v3 standard base64)', () => {
+  it('are found through their percent-encoded path segment', async () => {
+    const v3 = getRoomVersion('3');
+    const roomId = a.context.rooms.creator.create({
+      creator: alice,
+      version: v3,
+      preset: 'public_chat',
+      invite: [],
+      initialState: [],
+      creationContent: {},
+      powerLevelContentOverride: undefined,
+      isDirect: false,
+    });
+    joinBob(roomId);
+    for (let i = 0; i < 20; i++) send(roomId, { msgtype: 'm.text', body: `${i}` });
+    const ids = (
+      await ask(`${FED}/backfill/${enc(roomId)}`, {
+        query: { v: a.context.rooms.eventStore.getForwardExtremities(roomId), limit: 100 },
+      })
+    )['pdus'] as Pdu[];
+    const eventIds = ids.map((pdu) => computeEventId(pdu, v3));
+    // 25 IDs of 43 random base64 characters: some "/" or "+" is all but certain.
+    expect(eventIds.some((id) => id.includes('/') || id.includes('+'))).toBe(true);
+    for (const id of eventIds) {
+      const body = await ask(`${FED}/event/${enc(id)}`);
+      expect(computeEventId((body['pdus'] as Pdu[])[0] as Pdu, v3)).toBe(id);
+    }
+  });
+});
+
 describe('history visibility towards servers', () => {
   it('serves events the server may not see redacted, and redacted events redacted', async () => {
     const roomId = createRoom('joined');
