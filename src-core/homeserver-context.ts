@@ -5,9 +5,11 @@
  */
 import type { AccountService } from './accounts/account-service';
 import type { HomeserverConfig } from './config/homeserver-config';
+import type { FederationEventServices } from './federation-events/federation-event-services';
 import type { FederationServices } from './federation-services';
 import type { TokenBucketLimiter } from './http/token-bucket-limiter';
 import type { Logger } from './logging/logger';
+import type { ResyncScheduler } from './resync/resync-scheduler';
 import type { RoomServices } from './rooms/room-services';
 import type { StreamCounter } from './storage/stream-counter';
 import type { SigningKey } from './rules/signing/signing-key';
@@ -28,6 +30,10 @@ export interface HomeserverContext {
   readonly stream: StreamCounter;
   /** Rooms: event building, authorisation, persistence, state. */
   readonly rooms: RoomServices;
+  /** PDUs and EDUs from peers, and the calls we make to peers' room endpoints. */
+  readonly federationEvents: FederationEventServices;
+  /** Background resyncs of partial-stated rooms. */
+  readonly resync: ResyncScheduler;
   /** Local accounts, sessions, profiles, devices, filters, account data. */
   readonly accounts: AccountService;
   /** Per-IP limiter shared by /login and /register (config.rateLimits.accountAuth). */

@@ -12,7 +12,10 @@ import type { HomeserverConfig } from './config/homeserver-config';
 import { registerFederationApi } from './federation-api/federation-api-routes';
 import { createFederationServices, stopFederationServices } from './federation-services';
 import type { HomeserverContext } from './homeserver-context';
+import { createFederationEventServices } from './federation-events/federation-event-services';
+import { ResyncScheduler } from './resync/resync-scheduler';
 import { RoomServices } from './rooms/room-services';
+import { ResyncStore } from './storage/resync-store';
 import { connectRoomsToAccounts } from './rooms/profile-propagation';
 import { StreamCounter } from './storage/stream-counter';
 import { SyncServices } from './sync/sync-services';
@@ -80,11 +83,33 @@ export class Homeserver {
       stream,
       logger,
     });
+    const federation = createFederationServices({ config, database, signingKey, clock, logger });
     const accounts = new AccountService(
       new AccountStore(database, () => stream.next()),
       config.serverName,
       clock,
       logger.child({ component: 'accounts' }),
+    );
+    const federationEvents = createFederationEventServices({
+      serverName: config.serverName,
+      signingKey,
+      rooms,
+      federation,
+      stream,
+      clock,
+      userExists: (userId) => accounts.userExists(userId),
+      logger,
+    });
+    const resync = new ResyncScheduler({
+      serverName: config.serverName,
+      rooms,
+      store: new ResyncStore(database),
+      stateFetcher: federationEvents.stateFetcher,
+      clock,
+      logger,
+    });
+    federationEvents.remoteMembership.onPartialJoin((roomId) =>
+      resync.ensure(roomId, { paused: config.resync.startPaused }),
     );
     const context: HomeserverContext = {
       config,
@@ -95,8 +120,10 @@ export class Homeserver {
       signingKey,
       stream,
       rooms,
-      federation: createFederationServices({ config, database, signingKey, clock, logger }),
+      federation,
+      federationEvents,
       accounts,
+      resync,
       accountAuthLimiter: new TokenBucketLimiter(config.rateLimits.accountAuth, clock),
       sync: new SyncServices({
         database,
@@ -109,6 +136,8 @@ export class Homeserver {
     };
 
     connectRoomsToAccounts(context.rooms, context.accounts, logger.child({ component: 'rooms' }));
+    // The room leaves partial state and /sync learns of it in one transaction.
+    resync.onCompleting((roomId) => context.sync.notifier.notifyRoomUnPartialStated(roomId));
 
     const http = createHttpServer({ tls, logger, bodyLimitBytes: CLIENT_BODY_LIMIT_BYTES });
     registerClientApi(http, context);
@@ -125,6 +154,7 @@ export class Homeserver {
       throw error;
     }
     context.federation.outboundQueue.start();
+    resync.resumeAll();
     return homeserver;
   }
 
@@ -145,6 +175,8 @@ export class Homeserver {
     this.stopping ??= (async () => {
       // Long-polls answer now, so closing the HTTP server does not wait out their timeouts.
       this.context.sync.stop();
+      // Resyncs stop between events, so no event is left half re-authorised.
+      await this.context.resync.stop();
       await stopFederationServices(this.context.federation);
       await this.http.close();
       this.context.database.close();

@@ -32,6 +32,13 @@ export interface HomeserverConfig {
     notaryServers: string[];
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  resync: {
+    /**
+     * New partial joins start with their resync paused at J, so a person can step through it
+     * from the first event (the demo does this).
+     */
+    startPaused: boolean;
+  };
   /** Per-IP token buckets for unauthenticated account endpoints (login, register). */
   rateLimits: {
     accountAuth: RateLimit;
@@ -57,6 +64,7 @@ export function defaultConfig(cwd: string): HomeserverConfig {
     tlsKeyFile: undefined,
     federation: { insecureSkipTlsVerify: false, trustedCaFile: undefined, notaryServers: [] },
     logLevel: 'info',
+    resync: { startPaused: false },
     // Generous on purpose: a desktop server's clients share one loopback IP, and scrypt already
     // makes each password guess cost ~30 ms of CPU.
     rateLimits: { accountAuth: { burst: 2000, perSecond: 200 } },

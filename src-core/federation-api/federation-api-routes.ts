@@ -6,6 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { HomeserverContext } from '../homeserver-context';
 import { installStrictJsonBodyParser } from './federation-json-body';
+import { registerInvite } from './invite';
+import { registerMembershipHandshake } from './membership-handshake';
 import { registerRoomDataEndpoints } from './room-data-routes';
 import { registerSendTransaction } from './send-transaction';
 import { registerFederationVersion } from './version';
@@ -25,5 +27,17 @@ export function registerFederationApi(app: FastifyInstance, context: HomeserverC
       onOriginSeen: (origin) => context.federation.outboundQueue.markReachable(origin),
     });
     registerRoomDataEndpoints(federation, context);
+    registerMembershipHandshake(federation, {
+      serverName: context.serverName,
+      keyRing: context.federation.keyRing,
+      clock: context.clock,
+      resident: () => context.federationEvents.resident,
+    });
+    registerInvite(federation, {
+      serverName: context.serverName,
+      keyRing: context.federation.keyRing,
+      clock: context.clock,
+      receiver: () => context.federationEvents.invites,
+    });
   });
 }

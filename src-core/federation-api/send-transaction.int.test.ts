@@ -85,16 +85,26 @@ describe('PUT /send through the federation client', () => {
     expect(handled).toHaveLength(1);
   });
 
-  it('uses the default handler that knows no rooms', async () => {
+  it('reports per-PDU errors from the event pipeline for rooms it does not take part in', async () => {
     const c = await startTestHomeserver();
     try {
       const answer = await a.context.federation.client.request(
         c.config.serverName,
         'PUT',
         sendPath('t1'),
-        { body: { pdus: [{ event_id: '$x' }], edus: [] } },
+        {
+          body: {
+            pdus: [{ room_id: '!nope:example.org', event_id: '$x' }, { event_id: '$y' }],
+            edus: [],
+          },
+        },
       );
-      expect(answer).toEqual({ pdus: { $x: { error: 'room unknown' } } });
+      expect(answer).toEqual({
+        pdus: {
+          $x: { error: 'not participating in room !nope:example.org' },
+          '#1': { error: 'PDU has no room_id' },
+        },
+      });
     } finally {
       await c.stop();
     }

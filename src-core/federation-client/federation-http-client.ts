@@ -39,6 +39,8 @@ export interface FederationRequestOptions {
   /** Key endpoints need no authentication; everything else is signed. Default true. */
   signed?: boolean;
   signal?: AbortSignal;
+  /** Told the size of every response body received (including error answers), for progress. */
+  onResponseBytes?: (bytes: number) => void;
 }
 
 export interface FederationTlsOptions {
@@ -175,6 +177,7 @@ export class FederationHttpClient {
       throw fail(error.kind, error.message, { cause: error });
     }
 
+    options.onResponseBytes?.(response.body.length);
     const text = response.body.toString('utf8');
     if (response.status < 200 || response.status >= 300) {
       let errorBody: unknown;

@@ -38,6 +38,22 @@ function stringArrayField(
   return value as string[];
 }
 
+/** Counts requests and response bytes, e.g. for a resync's progress. */
+export interface RequestMeter {
+  requests: number;
+  bytes: number;
+}
+
+function metered(meter: RequestMeter | undefined): { onResponseBytes?: (bytes: number) => void } {
+  if (!meter) return {};
+  return {
+    onResponseBytes: (bytes) => {
+      meter.requests += 1;
+      meter.bytes += bytes;
+    },
+  };
+}
+
 export interface SendJoinResponse {
   state: unknown[];
   authChain: unknown[];
@@ -51,18 +67,24 @@ export interface SendJoinResponse {
 export class RemoteRoomApi {
   constructor(private readonly client: FederationHttpClient) {}
 
-  async eventAuth(destination: string, roomId: string, eventId: string): Promise<unknown[]> {
+  async eventAuth(
+    destination: string,
+    roomId: string,
+    eventId: string,
+    meter?: RequestMeter,
+  ): Promise<unknown[]> {
     const path = `/_matrix/federation/v1/event_auth/${enc(roomId)}/${enc(eventId)}`;
     const body = await this.client.request(destination, 'GET', path, {
       maxResponseBytes: LARGE_RESPONSE_BYTES,
+      ...metered(meter),
     });
     return arrayField(body, 'auth_chain', destination, path);
   }
 
-  async event(destination: string, eventId: string): Promise<unknown> {
+  async event(destination: string, eventId: string, meter?: RequestMeter): Promise<unknown> {
     const path = `/_matrix/federation/v1/event/${enc(eventId)}`;
     const pdus = arrayField(
-      await this.client.request(destination, 'GET', path),
+      await this.client.request(destination, 'GET', path, metered(meter)),
       'pdus',
       destination,
       path,
@@ -76,12 +98,14 @@ export class RemoteRoomApi {
     destination: string,
     roomId: string,
     eventId: string,
+    meter?: RequestMeter,
   ): Promise<{ pduIds: string[]; authChainIds: string[] }> {
     const path = `/_matrix/federation/v1/state_ids/${enc(roomId)}`;
     const body = await this.client.request(destination, 'GET', path, {
       query: { event_id: eventId },
       maxResponseBytes: LARGE_RESPONSE_BYTES,
       timeoutMs: LARGE_RESPONSE_TIMEOUT_MS,
+      ...metered(meter),
     });
     return {
       pduIds: stringArrayField(body, 'pdu_ids', destination, path),
@@ -93,12 +117,14 @@ export class RemoteRoomApi {
     destination: string,
     roomId: string,
     eventId: string,
+    meter?: RequestMeter,
   ): Promise<{ pdus: unknown[]; authChain: unknown[] }> {
     const path = `/_matrix/federation/v1/state/${enc(roomId)}`;
     const body = await this.client.request(destination, 'GET', path, {
       query: { event_id: eventId },
       maxResponseBytes: LARGE_RESPONSE_BYTES,
       timeoutMs: LARGE_RESPONSE_TIMEOUT_MS,
+      ...metered(meter),
     });
     return {
       pdus: arrayField(body, 'pdus', destination, path),

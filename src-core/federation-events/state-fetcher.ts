@@ -15,15 +15,13 @@ import type { RoomServices } from '../rooms/room-services';
 import { prepareOutlierBatch } from './outlier-batch';
 import type { KeyPreparer } from './received-pdu';
 import { checkReceivedPdus } from './received-pdu';
-import type { RemoteRoomApi } from './remote-room-api';
+import type { RemoteRoomApi, RequestMeter } from './remote-room-api';
 
 /** Synapse's threshold: fetch the whole /state once this share of the ids is missing. */
 export const FETCH_WHOLE_STATE_RATIO = 0.1;
 
 export interface FetchedState {
   state: Map<StateKey, string>;
-  /** Bytes are not visible at this layer; requests made are, for progress reporting. */
-  requests: number;
   /** Ids the peer listed that we could not obtain or that failed checks. */
   unusable: string[];
 }
@@ -80,28 +78,29 @@ export class StateFetcher {
     roomId: string,
     version: RoomVersion,
     eventId: string,
+    meter?: RequestMeter,
   ): Promise<FetchedState> {
-    let requests = 1;
-    const { pduIds, authChainIds } = await this.api.stateIds(destination, roomId, eventId);
+    const { pduIds, authChainIds } = await this.api.stateIds(destination, roomId, eventId, meter);
     const wanted = [...new Set([...pduIds, ...authChainIds, eventId])];
     const missing = wanted.filter((id) => !this.rooms.eventStore.hasEvent(id));
     if (missing.length > 0) {
       if (missing.length >= FETCH_WHOLE_STATE_RATIO * wanted.length) {
-        const { pdus, authChain } = await this.api.state(destination, roomId, eventId);
-        requests += 1;
+        const { pdus, authChain } = await this.api.state(destination, roomId, eventId, meter);
         await this.ingestOutliers([...authChain, ...pdus], version, roomId);
       } else {
         const fetched: unknown[] = [];
         for (const id of missing) {
           if (id === eventId) continue;
-          fetched.push(await this.api.event(destination, id));
-          requests += 1;
+          fetched.push(await this.api.event(destination, id, meter));
         }
         await this.ingestOutliers(fetched, version, roomId);
       }
       if (!this.rooms.eventStore.hasEvent(eventId)) {
-        await this.ingestOutliers([await this.api.event(destination, eventId)], version, roomId);
-        requests += 1;
+        await this.ingestOutliers(
+          [await this.api.event(destination, eventId, meter)],
+          version,
+          roomId,
+        );
       }
     }
     const state = new Map<StateKey, string>();
@@ -119,6 +118,6 @@ export class StateFetcher {
     if (self.stateKey !== undefined && !this.rooms.eventStore.isRejected(eventId)) {
       state.set(stateKey(self.type, self.stateKey), eventId);
     }
-    return { state, requests, unusable };
+    return { state, unusable };
   }
 }

@@ -21,9 +21,19 @@ export interface OutlierToPersist {
   rejection?: Rejection | undefined;
 }
 
+/**
+ * The state after an event stored before this one, possibly earlier in the same `persist` call:
+ * lets a bulk import (the room generator) chain thousands of events in one transaction without
+ * knowing their state group numbers in advance.
+ */
+export interface StateAfterStoredEvent {
+  kind: 'after-event';
+  eventId: string;
+}
+
 export interface TimelineEventToPersist {
   event: RoomEvent;
-  stateBefore: ComputedState;
+  stateBefore: ComputedState | StateAfterStoredEvent;
   /** Set when check 4 or 5 failed: stored, never part of state or the visible timeline. */
   rejection?: Rejection | undefined;
   /** Check 6 failed: part of the DAG, not of current state, not shown to clients. */
@@ -61,6 +71,21 @@ export class EventPersister {
     private readonly stream: StreamCounter,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Runs `work` in one transaction, with the same clean-up as `persist` if it throws (cached
+   * state maps and stream positions from the aborted work are forgotten).
+   */
+  runInTransaction<T>(work: () => T): T {
+    const streamBefore = this.stream.position;
+    try {
+      return this.db.transaction(work);
+    } catch (error) {
+      this.stream.resetTo(streamBefore);
+      this.states.clearCache();
+      throw error;
+    }
+  }
 
   onPersisted(listener: PersistListener): void {
     this.listeners.push(listener);
@@ -146,14 +171,7 @@ export class EventPersister {
     if (item.rejection) this.events.setRejected(event.eventId, item.rejection, this.clock.now());
     else this.events.clearRejected(event.eventId);
 
-    const before =
-      item.stateBefore.kind === 'group'
-        ? item.stateBefore.group
-        : this.states.createGroupForState(
-            event.roomId,
-            item.stateBefore.state,
-            item.stateBefore.parent,
-          );
+    const before = this.stateGroupBefore(item.stateBefore, event.roomId);
     const changesState = accepted && event.stateKey !== undefined;
     const after = changesState
       ? this.states.createGroup(
@@ -185,6 +203,20 @@ export class EventPersister {
       stateGroupBefore: before,
       stateGroupAfter: after,
     };
+  }
+
+  private stateGroupBefore(state: ComputedState | StateAfterStoredEvent, roomId: string): number {
+    switch (state.kind) {
+      case 'group':
+        return state.group;
+      case 'map':
+        return this.states.createGroupForState(roomId, state.state, state.parent);
+      case 'after-event': {
+        const groups = this.events.getEventState(state.eventId);
+        if (!groups) throw new Error(`no state is stored after ${state.eventId} in ${roomId}`);
+        return groups.after;
+      }
+    }
   }
 
   /**

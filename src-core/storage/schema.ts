@@ -241,7 +241,39 @@ export interface UnPartialStatedRoomsTable {
   room_id: string;
 }
 
+export interface ResyncControlTable {
+  room_id: string;
+  paused: number;
+  throttle_events_per_second: number | null;
+}
+
+export interface ResyncProgressTable {
+  room_id: string;
+  events_done: number;
+  requests: number;
+  bytes: number;
+  started_ts: number;
+  finished_ts: number | null;
+}
+
+export interface StateResetsTable {
+  reset_id: Generated<number>;
+  room_id: string;
+  event_id: string | null;
+  kind: 'verdict_flip' | 'state_changed' | 'current_state_changed';
+  changes: string;
+  omitted_keys_added: number;
+  old_verdict: string | null;
+  new_verdict: string | null;
+  rule: string | null;
+  reason: string | null;
+  created_ts: number;
+}
+
 export interface DatabaseSchema {
+  resync_control: ResyncControlTable;
+  resync_progress: ResyncProgressTable;
+  state_resets: StateResetsTable;
   rooms: RoomsTable;
   events: EventsTable;
   event_edges: EventEdgesTable;

@@ -1,0 +1,32 @@
+/**
+ * What the resync counts as a state reset (faster-joins design: an event accepted or rejected
+ * on partial state whose verdict flips under full state; a state entry the partial state had
+ * that the full state changes or removes). Keys the partial state never had — the members the
+ * resident omitted — are expected to appear, so they are only counted.
+ */
+import type { StateChange } from '../admin-api/admin-api-types';
+import type { StateMap } from '../rules/events/state-map';
+import { parseStateKey } from '../rules/events/state-map';
+
+export interface StateComparison {
+  changes: StateChange[];
+  omittedKeysAdded: number;
+}
+
+export function compareStates(partial: StateMap, full: StateMap): StateComparison {
+  const changes: StateChange[] = [];
+  for (const [key, oldEventId] of partial) {
+    const newEventId = full.get(key);
+    if (newEventId === oldEventId) continue;
+    const { type, stateKey } = parseStateKey(key);
+    changes.push({ type, stateKey, oldEventId, newEventId: newEventId ?? null });
+  }
+  let omittedKeysAdded = 0;
+  for (const key of full.keys()) if (!partial.has(key)) omittedKeysAdded++;
+  changes.sort((a, b) =>
+    a.type === b.type ? (a.stateKey < b.stateKey ? -1 : 1) : a.type < b.type ? -1 : 1,
+  );
+  return { changes, omittedKeysAdded };
+}
+
+export type Verdict = 'accepted' | 'rejected';
