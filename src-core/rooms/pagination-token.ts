@@ -6,9 +6,10 @@
  *   it returns events after that point; backwards, events at or before it. A backward page that
  *   ends at event `(d, s)` answers `end = t<d>_<s-1>` (the point just before that event), so the
  *   next page continues without a gap or a duplicate.
- * - `s<stream>` or plain digits: a stream position, as /sync hands out in `prev_batch` and
- *   `next_batch`; it is mapped to the topological position of the last event the room had
- *   received by then.
+ * - `s<stream>_<typing>` (a sync token, sync/sync-token.ts), `s<stream>` or plain digits: a
+ *   stream position, as /sync hands out in `prev_batch` and `next_batch` (the spec lets clients
+ *   pass either to /messages `from` and /members `at`); only the stream part matters here. It is
+ *   mapped to the topological position of the last event the room had received by then.
  */
 import { invalidParam } from '../http/matrix-error';
 import type { TopologicalPosition } from '../storage/topological-timeline-store';
@@ -17,7 +18,7 @@ export type PaginationToken =
   { kind: 'topological'; position: TopologicalPosition } | { kind: 'stream'; stream: number };
 
 const TOPOLOGICAL = /^t(\d{1,15})_(\d{1,15})$/;
-const STREAM = /^s?(\d{1,15})$/;
+const STREAM = /^s?(\d{1,15})(?:_\d{1,15})?$/;
 
 export function formatTopologicalToken(position: TopologicalPosition): string {
   return `t${position.depth}_${position.stream}`;
