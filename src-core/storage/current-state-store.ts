@@ -31,20 +31,20 @@ export class CurrentStateStore {
     delta: StateDelta,
     getEvent: (id: string) => RoomEvent | undefined,
   ): void {
-    const upsert = this.db.sqlite.prepare(
+    const upsert = this.db.statement(
       `INSERT INTO current_state (room_id, type, state_key, event_id) VALUES (?, ?, ?, ?)
        ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_id = excluded.event_id`,
     );
-    const remove = this.db.sqlite.prepare(
+    const remove = this.db.statement(
       'DELETE FROM current_state WHERE room_id = ? AND type = ? AND state_key = ?',
     );
-    const upsertMember = this.db.sqlite.prepare(
+    const upsertMember = this.db.statement(
       `INSERT INTO current_memberships (room_id, user_id, membership, event_id, server_name)
        VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (room_id, user_id) DO UPDATE SET
          membership = excluded.membership, event_id = excluded.event_id`,
     );
-    const removeMember = this.db.sqlite.prepare(
+    const removeMember = this.db.statement(
       'DELETE FROM current_memberships WHERE room_id = ? AND user_id = ?',
     );
     for (const [key, eventId] of delta) {
@@ -112,8 +112,8 @@ export class CurrentStateStore {
     membership: string,
     eventId: string,
   ): void {
-    this.db.sqlite
-      .prepare(
+    this.db
+      .statement(
         `INSERT INTO current_memberships (room_id, user_id, membership, event_id, server_name)
          VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (room_id, user_id) DO UPDATE SET
@@ -168,8 +168,8 @@ export class CurrentStateStore {
    * invited, then everyone else, each oldest first. Used for heroes; capped at `limit`.
    */
   heroCandidates(roomId: string, limit = 6): string[] {
-    const rows = this.db.sqlite
-      .prepare(
+    const rows = this.db
+      .statement(
         `SELECT m.user_id AS user_id FROM current_memberships AS m
          JOIN events AS e ON e.event_id = m.event_id
          WHERE m.room_id = ?

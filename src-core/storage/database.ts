@@ -105,6 +105,19 @@ export class Database {
     return { statement, parameters: compiled.parameters as SqlParameter[] };
   }
 
+  /**
+   * A prepared statement for hand-written SQL, cached by its text: preparing costs more than
+   * running a small statement, and the hot write paths run the same few statements per event.
+   */
+  statement(sql: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.sqlite.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   all<R>(query: Compilable<R>): R[] {
     const { statement, parameters } = this.prepare(query);
     return statement.all(...parameters) as R[];

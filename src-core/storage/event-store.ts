@@ -108,11 +108,11 @@ export class EventStore {
         json: JSON.stringify(event.pdu),
       }),
     );
-    const prevEdge = this.db.sqlite.prepare(
+    const prevEdge = this.db.statement(
       'INSERT OR IGNORE INTO event_edges (event_id, prev_event_id) VALUES (?, ?)',
     );
     for (const prev of event.prevEventIds) prevEdge.run(event.eventId, prev);
-    const authEdge = this.db.sqlite.prepare(
+    const authEdge = this.db.statement(
       'INSERT OR IGNORE INTO event_auth_edges (event_id, auth_event_id) VALUES (?, ?)',
     );
     for (const auth of event.authEventIds) authEdge.run(event.eventId, auth);
@@ -231,19 +231,19 @@ export class EventStore {
    * stored timeline event already lists it as a prev (it arrived late, after its children).
    */
   updateForwardExtremities(event: RoomEvent): void {
-    const remove = this.db.sqlite.prepare(
+    const remove = this.db.statement(
       'DELETE FROM forward_extremities WHERE room_id = ? AND event_id = ?',
     );
     for (const prev of event.prevEventIds) remove.run(event.roomId, prev);
-    const referenced = this.db.sqlite
-      .prepare(
+    const referenced = this.db
+      .statement(
         `SELECT 1 FROM event_edges AS edge JOIN events AS child ON child.event_id = edge.event_id
          WHERE edge.prev_event_id = ? AND child.outlier = 0 LIMIT 1`,
       )
       .get(event.eventId);
     if (!referenced) {
-      this.db.sqlite
-        .prepare('INSERT OR IGNORE INTO forward_extremities (room_id, event_id) VALUES (?, ?)')
+      this.db
+        .statement('INSERT OR IGNORE INTO forward_extremities (room_id, event_id) VALUES (?, ?)')
         .run(event.roomId, event.eventId);
     }
   }

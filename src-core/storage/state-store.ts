@@ -9,7 +9,9 @@
  * root, chains stay O(log n) long and each entry is rewritten O(log n) times.
  *
  * Materialised maps are cached (bounded by total entries); single-key lookups on uncached
- * groups read only that key along the chain.
+ * groups read only that key along the chain. A new group is remembered as an overlay (parent +
+ * changes) and only materialised when read: copying the parent's map eagerly made every state
+ * event cost O(room size), i.e. O(n²) for a room gaining n members in a row.
  */
 import type { StateKey, StateMap } from '../rules/events/state-map';
 import { parseStateKey, stateKey } from '../rules/events/state-map';
@@ -18,6 +20,14 @@ import type { Database } from './database';
 
 /** `null` removes the key relative to the parent group. */
 export type StateDelta = ReadonlyMap<StateKey, string | null>;
+
+/** Overlay entries kept at most: each is one group's changes over its parent. */
+const MAX_OVERLAY_ENTRIES = 200_000;
+
+interface Overlay {
+  parent: number;
+  changes: StateDelta;
+}
 
 interface GroupInfo {
   prevGroup: number | null;
@@ -34,6 +44,10 @@ export class StateStoreError extends Error {
 export class StateStore {
   private readonly maps: LruCache<number, StateMap>;
   private readonly infos = new LruCache<number, GroupInfo>(100_000);
+  private readonly overlays = new LruCache<number, Overlay>(
+    MAX_OVERLAY_ENTRIES,
+    (overlay) => overlay.changes.size + 1,
+  );
 
   constructor(
     private readonly db: Database,
@@ -81,6 +95,11 @@ export class StateStore {
   getState(group: number): StateMap {
     const cached = this.maps.get(group);
     if (cached) return cached;
+    const fromOverlays = this.stateFromOverlays(group);
+    if (fromOverlays) {
+      this.maps.set(group, fromOverlays);
+      return fromOverlays;
+    }
     // Start from the nearest cached ancestor, if any, else from the root snapshot.
     const chain = this.chain(group);
     let start = chain.length;
@@ -103,10 +122,40 @@ export class StateStore {
     return state;
   }
 
+  /** A cached ancestor's map plus the overlays above it, or undefined if the overlays stop short. */
+  private stateFromOverlays(group: number): Map<StateKey, string> | undefined {
+    const pending: StateDelta[] = [];
+    let g = group;
+    let base = this.maps.get(g);
+    while (!base) {
+      const overlay = this.overlays.get(g);
+      if (!overlay) return undefined;
+      pending.push(overlay.changes);
+      g = overlay.parent;
+      base = this.maps.get(g);
+    }
+    const state = new Map(base);
+    for (let i = pending.length - 1; i >= 0; i--) {
+      for (const [key, eventId] of pending[i] as StateDelta) {
+        if (eventId === null) state.delete(key);
+        else state.set(key, eventId);
+      }
+    }
+    return state;
+  }
+
   /** One entry of a group's state, without materialising the whole map. */
   getStateEntry(group: number, type: string, key: string): string | undefined {
-    const cached = this.maps.get(group);
-    if (cached) return cached.get(stateKey(type, key));
+    const wanted = stateKey(type, key);
+    // Overlays and cached maps first: the newest groups of a busy room are usually there.
+    for (let g: number | undefined = group; g !== undefined;) {
+      const cached = this.maps.get(g);
+      if (cached) return cached.get(wanted);
+      const overlay = this.overlays.get(g);
+      if (!overlay) break;
+      if (overlay.changes.has(wanted)) return overlay.changes.get(wanted) ?? undefined;
+      g = overlay.parent;
+    }
     const chain = this.chain(group);
     const rows = this.db.all(
       this.db.kysely
@@ -159,7 +208,7 @@ export class StateStore {
         .values({ room_id: roomId, prev_group: prev, delta_size: delta.size }),
     );
     const group = Number(lastInsertRowid);
-    const insert = this.db.sqlite.prepare(
+    const insert = this.db.statement(
       'INSERT INTO state_group_entries (state_group, type, state_key, event_id) VALUES (?, ?, ?, ?)',
     );
     for (const [key, eventId] of delta) {
@@ -167,16 +216,10 @@ export class StateStore {
       insert.run(group, type, skey, eventId);
     }
     this.infos.set(group, { prevGroup: prev, deltaSize: delta.size });
-    // Seed the cache from the parent when it is cached: the common path of a busy room.
-    const parentMap = parent === null ? undefined : this.maps.get(parent);
-    if (parentMap) {
-      const state = new Map(parentMap);
-      for (const [key, eventId] of changes) {
-        if (eventId === null) state.delete(key);
-        else state.set(key, eventId);
-      }
-      this.maps.set(group, state);
-    }
+    // Remember the group as its parent plus `changes`: the next read (a busy room's next event)
+    // materialises it from the parent's cached map without touching the database.
+    if (parent !== null) this.overlays.set(group, { parent, changes: new Map(changes) });
+    else this.maps.set(group, delta as Map<StateKey, string>);
     return group;
   }
 
@@ -190,6 +233,7 @@ export class StateStore {
   clearCache(): void {
     this.maps.clear();
     this.infos.clear();
+    this.overlays.clear();
   }
 }
 
