@@ -41,10 +41,12 @@ export function runServeCommand(args: string[], options: { env?: NodeJS.ProcessE
 export async function startServerProcess(options: {
   dataDir: string;
   serverName?: string;
+  /** Listen on this port (to restart on the same address); a free one otherwise. */
+  port?: number;
   extraArgs?: string[];
   readyTimeoutMs?: number;
 }): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const serverName = options.serverName ?? `127.0.0.1:${port}`;
   const run = runServeCommand([
     '--data-dir',
