@@ -30,7 +30,8 @@ import { signEvent } from '../rules/signing/sign-event';
 import type { SigningKey } from '../rules/signing/signing-key';
 import type { TimelineEventToPersist } from '../rooms/event-persister';
 import type { RoomServices } from '../rooms/room-services';
-import type { ServerKeyStore } from '../storage/server-key-store';
+import type { HomeserverContext } from '../homeserver-context';
+import { ServerKeyStore } from '../storage/server-key-store';
 import type { Clock } from '../util/clock';
 import { DeterministicRandom } from './deterministic-random';
 import type { FakeServer } from './fake-servers';
@@ -43,6 +44,17 @@ export interface GeneratorResident {
   rooms: RoomServices;
   serverKeys: ServerKeyStore;
   clock: Clock;
+}
+
+/** The generator's view of a running Homeserver. */
+export function generatorResident(context: HomeserverContext): GeneratorResident {
+  return {
+    serverName: context.serverName,
+    signingKey: context.signingKey,
+    rooms: context.rooms,
+    serverKeys: new ServerKeyStore(context.database),
+    clock: context.clock,
+  };
 }
 
 export interface RoomGeneratorOptions {

@@ -1,7 +1,7 @@
 /**
  * Membership changes of local users that need another server (the joining side of
  * make_join/send_join, make_leave/send_leave, invite v2, directory queries). Joins ask for a
- * partial-state answer (MSC3706) and accept either kind; the join, its state and, when partial,
+ * partial-state answer (MSC3706) unless `setPartialJoins(false)`, and accept either kind; the join, its state and, when partial,
  * the room's partial-state rows commit in one transaction before the client's /join returns.
  *
  * A second local user joining a room that is still partial-stated does the whole handshake
@@ -46,6 +46,7 @@ const STRIPPED_STATE_TYPES = [
 
 export class FederationRemoteMembership implements RemoteMembership {
   private readonly partialJoinListeners: PartialJoinListener[] = [];
+  private partialJoins = true;
   private readonly log: Logger;
 
   constructor(
@@ -58,6 +59,14 @@ export class FederationRemoteMembership implements RemoteMembership {
     logger: Logger,
   ) {
     this.log = logger.child({ component: 'remote-membership' });
+  }
+
+  /**
+   * Whether joins ask for a partial answer (`omit_members=true`). On by default; turning it off
+   * forces full joins, e.g. for the join benchmarks or to compare both kinds against one room.
+   */
+  setPartialJoins(enabled: boolean): void {
+    this.partialJoins = enabled;
   }
 
   onPartialJoin(listener: PartialJoinListener): void {
@@ -189,7 +198,7 @@ export class FederationRemoteMembership implements RemoteMembership {
       );
     const join = this.signTemplate(template, version, userId, roomId, content);
     const response = await this.api.sendJoin(server, roomId, join.eventId, join.pdu as JsonObject, {
-      omitMembers: true,
+      omitMembers: this.partialJoins,
     });
     const checked = await checkJoinResponse({
       destination: server,
