@@ -57,46 +57,68 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop(), c?.stop()]);
 });
 
-function joinedMembers(server: Homeserver): string[] {
+/**
+ * Checks every event of the room stored on A: format, content hash, signatures (by the fake
+ * servers' and A's keys), event ID, no rejection. Returns how many servers sent events.
+ */
+function checkStoredEvents(generated: GeneratedRoom): number {
+  const rows = a.context.database.sqlite
+    .prepare('SELECT event_id, json FROM events WHERE room_id = ? ORDER BY stream_ordering')
+    .all(generated.roomId) as { event_id: string; json: string }[];
+  expect(rows.length).toBe(generated.eventCount);
+  const keys = new Map<string, Uint8Array>([
+    [`${a.context.serverName} ${a.context.signingKey.keyId}`, a.context.signingKey.publicKey],
+    ...generated.fakeServers.map(
+      (s) => [`${s.serverName} ${s.signingKey.keyId}`, s.signingKey.publicKey] as const,
+    ),
+  ]);
+  const lookup: EventKeyLookup = (server, keyId) => keys.get(`${server} ${keyId}`);
+  const servers = new Set<string>();
+  for (const row of rows) {
+    const pdu: unknown = JSON.parse(row.json);
+    const validated = validatePdu(pdu, generated.version);
+    if (!validated.ok) throw new Error(`${row.event_id}: ${validated.error.message}`);
+    expect(checkContentHash(validated.pdu)).toBe(true);
+    const signatures = checkEventSignatures(validated.pdu, generated.version, lookup);
+    if (!signatures.ok) throw new Error(`${row.event_id}: ${signatures.reason}`);
+    expect(computeEventId(validated.pdu, generated.version)).toBe(row.event_id);
+    servers.add((validated.pdu as Pdu).sender.split(':').slice(1).join(':'));
+  }
+  const rejected = a.context.database.sqlite
+    .prepare(
+      'SELECT count(*) AS n FROM rejections r JOIN events e USING (event_id) WHERE e.room_id = ?',
+    )
+    .get(generated.roomId) as { n: number };
+  expect(rejected.n).toBe(0);
+  return servers.size;
+}
+
+function joinedMembers(server: Homeserver, roomId = room.roomId): string[] {
   return server.context.rooms.currentState
-    .members(room.roomId, 'join')
+    .members(roomId, 'join')
     .map((m) => m.userId)
     .sort();
 }
 
 describe('room generator', () => {
   it('stores only events that validate, verify and carry their computed IDs', () => {
-    const rows = a.context.database.sqlite
-      .prepare('SELECT event_id, json FROM events WHERE room_id = ? ORDER BY stream_ordering')
-      .all(room.roomId) as { event_id: string; json: string }[];
-    expect(rows.length).toBe(room.eventCount);
     // Joins, messages, state changes, forks and the creator's events all made it.
-    expect(rows.length).toBeGreaterThan(MEMBERS + MESSAGES);
-    const keys = new Map<string, Uint8Array>([
-      [`${a.context.serverName} ${a.context.signingKey.keyId}`, a.context.signingKey.publicKey],
-      ...room.fakeServers.map(
-        (s) => [`${s.serverName} ${s.signingKey.keyId}`, s.signingKey.publicKey] as const,
-      ),
-    ]);
-    const lookup: EventKeyLookup = (server, keyId) => keys.get(`${server} ${keyId}`);
-    const servers = new Set<string>();
-    for (const row of rows) {
-      const pdu: unknown = JSON.parse(row.json);
-      const validated = validatePdu(pdu, room.version);
-      if (!validated.ok) throw new Error(`${row.event_id}: ${validated.error.message}`);
-      expect(checkContentHash(validated.pdu)).toBe(true);
-      const signatures = checkEventSignatures(validated.pdu, room.version, lookup);
-      if (!signatures.ok) throw new Error(`${row.event_id}: ${signatures.reason}`);
-      expect(computeEventId(validated.pdu, room.version)).toBe(row.event_id);
-      servers.add((validated.pdu as Pdu).sender.split(':').slice(1).join(':'));
-    }
-    expect(servers.size).toBe(SERVERS + 1);
-    const rejected = a.context.database.sqlite
-      .prepare(
-        'SELECT count(*) AS n FROM rejections r JOIN events e USING (event_id) WHERE e.room_id = ?',
-      )
-      .get(room.roomId) as { n: number };
-    expect(rejected.n).toBe(0);
+    expect(room.eventCount).toBeGreaterThan(MEMBERS + MESSAGES);
+    expect(checkStoredEvents(room)).toBe(SERVERS + 1);
+  });
+
+  it.each(['1', '3', '10'])('builds valid events in room version %s too', (roomVersion) => {
+    const small = generateRoom(generatorResident(a.context), {
+      members: 30,
+      servers: 2,
+      messages: 10,
+      roomVersion,
+      seed: 5,
+      batchSize: 16,
+    });
+    expect(small.version.id).toBe(roomVersion);
+    expect(checkStoredEvents(small)).toBe(3);
+    expect(joinedMembers(a, small.roomId)).toEqual(small.joinedMembers);
   });
 
   it('leaves the resident with exactly the generated members, forks merged', () => {
