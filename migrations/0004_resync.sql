@@ -11,6 +11,8 @@ CREATE TABLE resync_control (
 -- Counters for the progress display, updated in the transaction that un-partials each event.
 CREATE TABLE resync_progress (
   room_id TEXT PRIMARY KEY NOT NULL,
+  -- J, kept after the room leaves partial_state_rooms so the DAG view can still mark it.
+  join_event_id TEXT,
   events_done INTEGER NOT NULL DEFAULT 0,
   requests INTEGER NOT NULL DEFAULT 0,
   bytes INTEGER NOT NULL DEFAULT 0,
@@ -37,3 +39,7 @@ CREATE TABLE state_resets (
 ) STRICT;
 CREATE INDEX state_resets_room ON state_resets (room_id, reset_id);
 CREATE INDEX state_resets_event ON state_resets (event_id);
+
+-- The partial state group an event had before the resync gave it full state, kept so a person
+-- can compare what the server believed with what was true.
+ALTER TABLE event_state ADD COLUMN partial_state_group_before INTEGER;

@@ -7,6 +7,10 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { AccountService } from './accounts/account-service';
+import { adminAccessPolicy } from './admin-api/admin-access';
+import { registerAdminApi } from './admin-api/admin-http-routes';
+import { AdminService } from './admin-api/admin-service';
+import { adminTokenPath, loadOrCreateAdminToken } from './admin-api/admin-token';
 import { registerClientApi } from './client-api/client-api-routes';
 import type { HomeserverConfig } from './config/homeserver-config';
 import { registerFederationApi } from './federation-api/federation-api-routes';
@@ -48,8 +52,15 @@ export class Homeserver {
 
   private constructor(
     readonly context: HomeserverContext,
+    /** The admin API, in-process (the Electron IPC bridge wraps this directly). */
+    readonly admin: AdminService,
     private readonly http: FastifyInstance,
   ) {}
+
+  /** Where the admin bearer token lives (the file is named in the ready line, never the token). */
+  get adminTokenFile(): string {
+    return adminTokenPath(this.config.dataDir);
+  }
 
   get config(): HomeserverConfig {
     return this.context.config;
@@ -139,12 +150,20 @@ export class Homeserver {
     // The room leaves partial state and /sync learns of it in one transaction.
     resync.onCompleting((roomId) => context.sync.notifier.notifyRoomUnPartialStated(roomId));
 
+    const admin = new AdminService(context);
+    const adminToken = loadOrCreateAdminToken(config.dataDir);
+
     const http = createHttpServer({ tls, logger, bodyLimitBytes: CLIENT_BODY_LIMIT_BYTES });
     registerClientApi(http, context);
     registerFederationApi(http, context);
     registerKeyApi(http, context);
+    registerAdminApi(http, {
+      admin: () => admin,
+      policy: adminAccessPolicy(adminToken, config.serverName, config.listen.host),
+      logger,
+    });
 
-    const homeserver = new Homeserver(context, http);
+    const homeserver = new Homeserver(context, admin, http);
     try {
       await http.listen({ host: config.listen.host, port: config.listen.port });
       logger.info('listening', { host: config.listen.host, port: homeserver.port });

@@ -28,6 +28,7 @@ async function main(): Promise<number> {
   const homeserver = await Homeserver.start(config, { logger });
   process.stdout.write(
     `Skein ${config.serverName} ready: client+federation API ${homeserver.baseUrl}/_matrix/ ` +
+      `admin ${homeserver.baseUrl}/_skein/admin/ (token in ${homeserver.adminTokenFile}) ` +
       `(data: ${config.dataDir})\n`,
   );
 

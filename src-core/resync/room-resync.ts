@@ -73,7 +73,11 @@ export class RoomResync {
     private readonly deps: RoomResyncDeps,
   ) {
     this.log = deps.logger.child({ component: 'resync', room_id: roomId });
-    this.stored = deps.store.progress(roomId, deps.clock.now());
+    this.stored = deps.store.progress(
+      roomId,
+      deps.clock.now(),
+      deps.rooms.partialState.getRoom(roomId)?.joinEventId ?? null,
+    );
     this.meter = { requests: this.stored.requests, bytes: this.stored.bytes };
     this.rotation = this.makeRotation();
   }
@@ -335,6 +339,7 @@ export class RoomResync {
             )
           : before;
       rooms.eventStore.setEventState(eventId, { before, after });
+      this.deps.store.rememberPartialStateGroup(eventId, stored.before);
       const now = this.deps.clock.now();
       if (verdict.allowed) rooms.eventStore.clearRejected(eventId);
       else

@@ -52,6 +52,27 @@ export class ResyncStore {
     ).n;
   }
 
+  /** Keeps the group the event's partial state was stored in, for partial-vs-full display. */
+  rememberPartialStateGroup(eventId: string, group: number): void {
+    this.db.run(
+      this.db.kysely
+        .updateTable('event_state')
+        .set({ partial_state_group_before: group })
+        .where('event_id', '=', eventId),
+    );
+  }
+
+  partialStateGroupBefore(eventId: string): number | null {
+    return (
+      this.db.get(
+        this.db.kysely
+          .selectFrom('event_state')
+          .select('partial_state_group_before')
+          .where('event_id', '=', eventId),
+      )?.partial_state_group_before ?? null
+    );
+  }
+
   removePartialEvent(eventId: string): void {
     this.db.run(this.db.kysely.deleteFrom('partial_state_events').where('event_id', '=', eventId));
   }
@@ -95,7 +116,19 @@ export class ResyncStore {
     );
   }
 
-  progress(roomId: string, now: number): StoredResyncProgress {
+  joinEventId(roomId: string): string | null {
+    return (
+      this.db.get(
+        this.db.kysely
+          .selectFrom('resync_progress')
+          .select('join_event_id')
+          .where('room_id', '=', roomId),
+      )?.join_event_id ?? null
+    );
+  }
+
+  /** The room's progress row, created (remembering J) on first use. */
+  progress(roomId: string, now: number, joinEventId: string | null = null): StoredResyncProgress {
     const row = this.db.get(
       this.db.kysely.selectFrom('resync_progress').selectAll().where('room_id', '=', roomId),
     );
@@ -109,16 +142,15 @@ export class ResyncStore {
       };
     }
     this.db.run(
-      this.db.kysely
-        .insertInto('resync_progress')
-        .values({
-          room_id: roomId,
-          events_done: 0,
-          requests: 0,
-          bytes: 0,
-          started_ts: now,
-          finished_ts: null,
-        }),
+      this.db.kysely.insertInto('resync_progress').values({
+        room_id: roomId,
+        join_event_id: joinEventId,
+        events_done: 0,
+        requests: 0,
+        bytes: 0,
+        started_ts: now,
+        finished_ts: null,
+      }),
     );
     return { eventsDone: 0, requests: 0, bytes: 0, startedTs: now, finishedTs: null };
   }

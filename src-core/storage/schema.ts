@@ -64,6 +64,7 @@ export interface EventStateTable {
   event_id: string;
   state_group_before: number;
   state_group_after: number;
+  partial_state_group_before: number | null;
 }
 
 export interface CurrentStateTable {
@@ -249,6 +250,7 @@ export interface ResyncControlTable {
 
 export interface ResyncProgressTable {
   room_id: string;
+  join_event_id: string | null;
   events_done: number;
   requests: number;
   bytes: number;
