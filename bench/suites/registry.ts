@@ -1,5 +1,7 @@
 /** Every benchmark suite, in the order `npm run bench` runs them. Add new suites here. */
 import type { BenchmarkSuite } from '../benchmark-suite';
+import { joinsSuite } from './joins';
+import { persistenceSuite } from './persistence';
 import { rulesSuite } from './rules';
 
-export const ALL_SUITES: readonly BenchmarkSuite[] = [rulesSuite];
+export const ALL_SUITES: readonly BenchmarkSuite[] = [rulesSuite, persistenceSuite, joinsSuite];
