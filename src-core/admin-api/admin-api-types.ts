@@ -11,6 +11,11 @@ export type ResyncPhase =
   | 'paused'
   /** Every destination failed; waiting until `retryAtTs` before trying again (never gives up). */
   | 'backoff'
+  /**
+   * No local user is in the room any more (left, kicked or banned): residents will not answer
+   * us, so the resync waits; a rejoin continues it.
+   */
+  | 'left'
   /** Every event is fully stated and the room has left partial_state_rooms. */
   | 'complete';
 

@@ -289,7 +289,12 @@ export class FederationRemoteMembership implements RemoteMembership {
       const group = this.rooms.roomState.stateGroupAfter(prev);
       if (group !== undefined) known.push(this.rooms.stateStore.getState(group));
     }
-    if (known.length === 0) return returned;
+    if (known.length === 0) {
+      // We never saw the resident's tips: our current state is the best we know of the room.
+      const current = this.rooms.roomStore.getRoom(join.roomId)?.currentStateGroup;
+      if (current === null || current === undefined) return returned;
+      known.push(this.rooms.stateStore.getState(current));
+    }
     return this.rooms.roomState.resolve(version, [...known, returned]);
   }
 

@@ -39,6 +39,12 @@ export class ResyncScheduler {
     },
   ) {
     this.log = deps.logger.child({ component: 'resync-scheduler' });
+    // A membership change of one of our users may end or re-enable a resync's wait ('left').
+    deps.rooms.persister.onPersisted((persisted) => {
+      for (const { event } of persisted) {
+        if (event.type === 'm.room.member') this.resyncs.get(event.roomId)?.nudge();
+      }
+    });
   }
 
   observe(observer: ResyncObserver): () => void {

@@ -133,6 +133,11 @@ export class RoomResync {
     this.emitProgress();
   }
 
+  /** Something changed that may let a waiting resync go on (e.g. a local user rejoined). */
+  nudge(): void {
+    this.sleeper.wake();
+  }
+
   /** Processes `events` more events, then stays paused. */
   step(events: number): void {
     this.stepsRemaining += Math.max(0, Math.floor(events));
@@ -194,6 +199,11 @@ export class RoomResync {
       if (!this.deps.rooms.partialState.isPartialRoom(this.roomId)) {
         this.setPhase('complete');
         return;
+      }
+      if (!this.deps.rooms.currentState.joinedServers(this.roomId).includes(this.deps.serverName)) {
+        this.setPhase('left');
+        await this.sleeper.untilWoken();
+        continue;
       }
       const control = this.deps.store.control(this.roomId);
       if (control.paused && this.stepsRemaining === 0) {

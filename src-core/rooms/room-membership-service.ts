@@ -16,6 +16,7 @@ import { serverNameOf } from '../rules/identifiers/server-name-of';
 import { parseUserId } from '../rules/identifiers/user-id';
 import type { CurrentStateStore } from '../storage/current-state-store';
 import type { EventStore } from '../storage/event-store';
+import type { PartialStateStore } from '../storage/partial-state-store';
 import type { ForgottenRoomStore } from '../storage/forgotten-room-store';
 import type { RoomStore } from '../storage/room-store';
 import type { LocalEventSender } from './local-event-sender';
@@ -29,6 +30,7 @@ export interface MembershipDeps {
   rooms: RoomStore;
   events: EventStore;
   currentState: CurrentStateStore;
+  partialState: PartialStateStore;
   sender: LocalEventSender;
   aliases: RoomAliasService;
   forgotten: ForgottenRoomStore;
@@ -112,9 +114,20 @@ export class RoomMembershipService {
       { membership: 'join', ...memberProfileContent(this.deps.profiles().profileOf(userId)) },
       extras,
     );
-    if (this.isResident(roomId)) {
+    // While the room is partial-stated only a fully-stated resident can tell whether a new join
+    // is allowed (a ban we cannot see, changed join rules): a user not already joined goes
+    // through make_join/send_join again (faster-joins notes, "Joining after a partial join").
+    const partial = this.deps.partialState.isPartialRoom(roomId);
+    const alreadyJoined =
+      this.deps.currentState.membershipOf(roomId, userId)?.membership === 'join';
+    if (this.isResident(roomId) && (!partial || alreadyJoined)) {
       this.joinLocally(roomId, userId, content);
     } else {
+      if (partial)
+        servers.push(
+          ...this.deps.partialState.serversInRoom(roomId),
+          ...this.deps.currentState.joinedServers(roomId),
+        );
       // An invite tells us who is in the room; a pre-v12 room ID names its creating server.
       const invite = this.deps.currentState.membershipOf(roomId, userId);
       if (invite?.membership === 'invite') {

@@ -125,6 +125,7 @@ export class RoomServices {
       rooms: this.roomStore,
       events: this.eventStore,
       currentState: this.currentState,
+      partialState: this.partialState,
       sender: this.sender,
       aliases: this.aliases,
       forgotten: this.forgotten,
