@@ -437,6 +437,21 @@ export class ScriptedRoom {
     return this.sendState(sender, 'm.room.join_rules', '', { join_rule: joinRule }, options);
   }
 
+  /**
+   * The auth events an event would have cited right after `atEventId`: the tool for crafting an
+   * event that cites stale auth (e.g. a user who left later acting on his old join).
+   */
+  authEventsAt(
+    atEventId: string,
+    event: { type: string; stateKey?: string; sender: string; content: PeerJsonObject },
+  ): string[] {
+    return selectAuthEvents(
+      this.event(atEventId).stateAfter,
+      { ...event, stateKey: event.stateKey },
+      this.version,
+    );
+  }
+
   /** Users with membership `join` in `state`, and the servers they live on (sorted). */
   joinedServers(state: PeerStateMap = this.currentState()): string[] {
     const servers = new Set<string>();

@@ -161,6 +161,39 @@ describe('crafted events', () => {
     expect(room.forwardExtremities()).not.toContain(forged.eventId);
   });
 
+  it('a kick valid only under partial state: the kicker left before the join, cites his stale join', async () => {
+    const room = resident.createRoom({ version: '11', name: 'No heroes here' });
+    const alice = resident.user('alice');
+    const bob = resident.user('bob');
+    const mallory = resident.user('mallory');
+    room.join(bob);
+    room.join(mallory);
+    const promoted = room.setUserPowerLevel(alice, mallory, 50);
+    room.leave(mallory);
+    const { sent, userId } = await joinVia(room, 'hank', '?omit_members=true');
+    // The joiner never hears of mallory: named room, so no heroes, and members are omitted.
+    const stateKeys = typesAndKeys((sent.body as PeerJsonObject)['state']);
+    expect(stateKeys.filter((k) => k.startsWith('m.room.member'))).toEqual([]);
+    expect(room.membership(userId)).toBe('join');
+    const kick = room.kick(mallory, bob, 'stale power', {
+      authEvents: room.authEventsAt(promoted.eventId, {
+        type: 'm.room.member',
+        stateKey: bob,
+        sender: mallory,
+        content: { membership: 'leave' },
+      }),
+      rejected: true,
+    });
+    const malloryJoin = room.events.find(
+      (e) => e.stateKey === mallory && e.content['membership'] === 'join',
+    );
+    expect(kick.authEvents).toContain(malloryJoin?.eventId);
+    expect(kick.authEvents).toContain(promoted.eventId);
+    // In the script's (full-state) truth the kick is rejected: bob stays joined.
+    expect(room.membership(bob)).toBe('join');
+    expect(room.membership(mallory)).toBe('leave');
+  });
+
   it('bad hash keeps the event ID and signature valid; bad signature fails to verify', () => {
     const room = resident.createRoom({ version: '11' });
     const alice = resident.user('alice');
