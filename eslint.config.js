@@ -80,4 +80,37 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The renderer runs in a browser (or Electron's sandboxed renderer): it may see the core only
+    // through the admin API's types, and nothing of Node (VS Code's browser/ layer rule).
+    files: ['renderer/src/**/*.ts', 'renderer/src/**/*.tsx'],
+    ignores: ['renderer/src/**/*.int.test.ts'],
+    rules: {
+      'no-console': 'error',
+      // TypeScript checks names against the DOM lib; ESLint's list of browser globals is not needed.
+      'no-undef': 'off',
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src-core/**', '!**/src-core/admin-api/admin-api-types'],
+              message: 'The renderer may import only src-core/admin-api/admin-api-types (types).',
+            },
+            {
+              group: ['**/src-core/admin-api/admin-api-types'],
+              allowTypeImports: true,
+              message: 'Import the admin API types with `import type`.',
+            },
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'net', 'http', 'https', 'child_process'],
+              message: 'The renderer runs in a browser: no Node modules.',
+            },
+            { group: ['electron', 'electron/*'], message: 'Use the window.skein IPC bridge.' },
+          ],
+        },
+      ],
+    },
+  },
 );
