@@ -128,3 +128,62 @@ describe('a real Skein server joining a room the test peer hosts', () => {
     expect(skein.stderr()).not.toMatch(/"level":"error"|"level":50/);
   });
 });
+
+describe("the seed's stale-auth kick, played against a real Skein server", () => {
+  it('is accepted under partial state and rejected once the resync has the full state', async () => {
+    const named = peer.createRoom({ version: '11', name: 'No heroes' });
+    const alice = peer.user('alice');
+    const bob = peer.user('bob');
+    const mallory = peer.user('mallory');
+    named.join(bob);
+    named.join(mallory);
+    const promoted = named.setUserPowerLevel(alice, mallory, 50);
+    named.leave(mallory);
+    const held = peer.hold('state_ids');
+    const joined = await client(
+      'POST',
+      `/join/${enc(named.roomId)}?server_name=${enc(peer.serverName)}`,
+      {},
+    );
+    expect(joined.status, joined.text).toBe(200);
+    await held.arrived(1);
+
+    const kick = named.kick(mallory, bob, 'stale power', {
+      authEvents: named.authEventsAt(promoted.eventId, {
+        type: 'm.room.member',
+        stateKey: bob,
+        sender: mallory,
+        content: { membership: 'leave' },
+      }),
+      rejected: true,
+    });
+    await peer.sendTransaction(skein.serverName, [kick]);
+    // Partial state lacks mallory's leave: the kick passes checks 4 and 5.
+    await eventually('the kick accepted while partial', async () => {
+      const response = await client(
+        'GET',
+        `/rooms/${enc(named.roomId)}/event/${enc(kick.eventId)}`,
+      );
+      return response.status === 200 ? true : undefined;
+    });
+    const stateIdsWhileHeld = peer
+      .requests('state_ids')
+      .filter((r) => r.path.endsWith(enc(named.roomId)));
+    expect(stateIdsWhileHeld.map((r) => r.status)).toEqual([undefined]);
+
+    held.release();
+    // The full state has mallory's leave, so the resync rejects the kick: bob stays joined.
+    await eventually('the kick rejected after the resync', async () => {
+      const response = await client(
+        'GET',
+        `/rooms/${enc(named.roomId)}/event/${enc(kick.eventId)}`,
+      );
+      return response.status === 404 ? true : undefined;
+    });
+    const bobState = await client(
+      'GET',
+      `/rooms/${enc(named.roomId)}/state/m.room.member/${enc(bob)}`,
+    );
+    expect(bobState.body).toMatchObject({ membership: 'join' });
+  });
+});
