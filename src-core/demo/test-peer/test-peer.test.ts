@@ -312,6 +312,59 @@ describe('room data endpoints and controls', () => {
     expect(mine.every((r) => r.query['event_id']?.[0] === room.createEvent.eventId)).toBe(true);
   });
 
+  it("speaks for another peer's users with that peer's key; answers directory and profile queries", async () => {
+    resident.speakFor(joiner);
+    const room = resident.createRoom({ version: '12' });
+    const visitor = joiner.user('visitor');
+    const join = room.join(visitor, { displayname: 'Visitor' });
+    const key = joiner.signingKey;
+    expect(
+      verifyJsonSignature(
+        redactPdu(join.pdu, room.version),
+        joiner.serverName,
+        key.keyId,
+        key.publicKeyBase64,
+      ),
+    ).toBe(true);
+    expect(room.joinedServers()).toEqual([resident.serverName, joiner.serverName].sort());
+
+    resident.addAlias(`#demo:${resident.serverName}`, room.roomId);
+    const base = '/_matrix/federation/v1/query';
+    const directory = await joiner.federationRequest(
+      resident.serverName,
+      'GET',
+      `${base}/directory?room_alias=${enc(`#demo:${resident.serverName}`)}`,
+    );
+    expect(directory.body).toEqual({ room_id: room.roomId, servers: [resident.serverName] });
+    const profile = await joiner.federationRequest(
+      resident.serverName,
+      'GET',
+      `${base}/profile?user_id=${enc(visitor)}&field=displayname`,
+    );
+    expect(profile.body).toEqual({ displayname: 'Visitor' });
+    const unknown = await joiner.federationRequest(
+      resident.serverName,
+      'GET',
+      `${base}/directory?room_alias=%23nope%3Ax`,
+    );
+    expect(unknown.status).toBe(404);
+  });
+
+  it('delays answers and replaces them with JSON bodies', async () => {
+    resident.delay('version', 150, { times: 1 });
+    const started = Date.now();
+    await joiner.federationRequest(resident.serverName, 'GET', '/_matrix/federation/v1/version');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    resident.respondWith('version', { server: { name: 'imposter' } }, { status: 201, times: 1 });
+    const replaced = await joiner.federationRequest(
+      resident.serverName,
+      'GET',
+      '/_matrix/federation/v1/version',
+    );
+    expect(replaced.status).toBe(201);
+    expect(replaced.body).toEqual({ server: { name: 'imposter' } });
+  });
+
   it('serves its self-signed key and the version', async () => {
     const keys = await joiner.federationRequest(
       resident.serverName,
