@@ -33,16 +33,3 @@ export function hashAndSignPdu(
   };
   return { pdu, eventId: eventIdOf(pdu, version) };
 }
-
-/** Adds one more server's signature (e.g. a resident re-signing a join) without touching hashes. */
-export function addPduSignature(
-  pdu: PeerJsonObject,
-  server: string,
-  key: PeerSigningKey,
-  version: PeerRoomVersion,
-): PeerJsonObject {
-  const signature = signatureOf(redactPdu(pdu, version), key);
-  const existing = isPeerJsonObject(pdu['signatures']) ? pdu['signatures'] : {};
-  const theirs = isPeerJsonObject(existing[server]) ? existing[server] : {};
-  return { ...pdu, signatures: { ...existing, [server]: { ...theirs, [key.keyId]: signature } } };
-}
