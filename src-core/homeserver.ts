@@ -17,6 +17,7 @@ import { registerFederationApi } from './federation-api/federation-api-routes';
 import { createFederationServices, stopFederationServices } from './federation-services';
 import type { HomeserverContext } from './homeserver-context';
 import { createFederationEventServices } from './federation-events/federation-event-services';
+import { wireFederationEdus } from './federation-edus/federation-edu-services';
 import { ResyncScheduler } from './resync/resync-scheduler';
 import { RoomServices } from './rooms/room-services';
 import { ResyncStore } from './storage/resync-store';
@@ -149,6 +150,8 @@ export class Homeserver {
     connectRoomsToAccounts(context.rooms, context.accounts, logger.child({ component: 'rooms' }));
     // The room leaves partial state and /sync learns of it in one transaction.
     resync.onCompleting((roomId) => context.sync.notifier.notifyRoomUnPartialStated(roomId));
+    // Typing, receipts, to-device, presence and device lists over federation, both ways.
+    wireFederationEdus(context);
 
     const admin = new AdminService(context);
     const adminToken = loadOrCreateAdminToken(config.dataDir);

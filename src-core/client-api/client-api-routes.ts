@@ -7,6 +7,7 @@ import { registerDevices } from './devices';
 import { registerFilters } from './filters';
 import { registerLogin } from './login';
 import { registerLogout } from './logout';
+import { registerPresence } from './presence';
 import { registerProfile } from './profile';
 import { registerPushRules } from './push-rules';
 import { registerCreateRoom } from './create-room';
@@ -47,4 +48,5 @@ export function registerClientApi(app: FastifyInstance, context: HomeserverConte
   registerTyping(app, context);
   registerReceipts(app, context);
   registerSendToDevice(app, context);
+  registerPresence(app, context);
 }

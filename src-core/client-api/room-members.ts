@@ -1,7 +1,9 @@
 /**
  * GET /rooms/{roomId}/members (with `at`, `membership`, `not_membership`) and
  * GET /rooms/{roomId}/joined_members. Members are read from the state the user may see
- * (rooms/room-access.ts): current while joined, as it was when they left otherwise.
+ * (rooms/room-access.ts): current while joined, as it was when they left otherwise. In a
+ * partial-stated room both wait for the resync and answer from the full state (faster joins:
+ * the resident omitted most members; full-state-wait.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { HomeserverContext } from '../homeserver-context';
@@ -12,6 +14,7 @@ import { parseStateKey } from '../rules/events/state-map';
 import type { StateMap } from '../rules/events/state-map';
 import { parsePaginationToken } from '../rooms/pagination-token';
 import { authenticate } from './authenticate';
+import { awaitFullStateForRequest } from './full-state-wait';
 import { queryParam } from './request-body';
 import { RoomEventSerializer } from './room-event-serializer';
 import { roomIdParam } from './room-path-params';
@@ -44,11 +47,14 @@ export function registerRoomMembers(app: FastifyInstance, context: HomeserverCon
   const serializer = new RoomEventSerializer(rooms, context.clock);
   const getEvent = (id: string) => rooms.eventStore.getEvent(id);
 
-  app.get(`${V3}/rooms/:roomId/members`, async (request) => {
+  app.get(`${V3}/rooms/:roomId/members`, async (request, reply) => {
     const requester = authenticate(request, context);
     const roomId = roomIdParam(request);
     const membership = membershipParam(queryParam(request, 'membership'), 'membership');
     const notMembership = membershipParam(queryParam(request, 'not_membership'), 'not_membership');
+    // Refuse outsiders before waiting; read the state again once it is full.
+    rooms.access.readableState(roomId, requester.userId);
+    await awaitFullStateForRequest(context, reply, roomId);
     const readable = rooms.access.readableState(roomId, requester.userId);
     let state = readable.state;
     const at = queryParam(request, 'at');
@@ -75,9 +81,11 @@ export function registerRoomMembers(app: FastifyInstance, context: HomeserverCon
     return { chunk: serializer.serializeAll(chunk, requester) };
   });
 
-  app.get(`${V3}/rooms/:roomId/joined_members`, async (request) => {
+  app.get(`${V3}/rooms/:roomId/joined_members`, async (request, reply) => {
     const requester = authenticate(request, context);
     const roomId = roomIdParam(request);
+    rooms.access.readableState(roomId, requester.userId);
+    await awaitFullStateForRequest(context, reply, roomId);
     const { state } = rooms.access.readableState(roomId, requester.userId);
     const joined: JsonObject = {};
     for (const event of memberEvents(state, getEvent)) {

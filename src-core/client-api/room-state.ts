@@ -2,15 +2,17 @@
  * Room state (client-server API "Getting events for a room" / "Sending events to a room"):
  * GET /rooms/{roomId}/state, GET and PUT /rooms/{roomId}/state/{eventType}[/{stateKey}].
  * Reading needs membership (or a world-readable room); a user who left reads the state as it
- * was when they left (room-access.ts).
+ * was when they left (room-access.ts). In a partial-stated room, all state and remote users'
+ * memberships wait for the resync (full-state-wait.ts); other keys answer at once.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HomeserverContext } from '../homeserver-context';
 import { invalidParam, notFound } from '../http/matrix-error';
 import { stateKey as encodeStateKey } from '../rules/events/state-map';
 import type { RoomEvent } from '../rules/events/room-event';
 import { ClientEventSending } from '../rooms/client-event-sending';
 import { authenticate } from './authenticate';
+import { awaitFullStateForRequest, stateLookupNeedsFullState } from './full-state-wait';
 import { jsonObjectBody, pathParam, queryParam } from './request-body';
 import { RoomEventSerializer } from './room-event-serializer';
 import { roomIdParam } from './room-path-params';
@@ -35,9 +37,11 @@ export function registerRoomState(app: FastifyInstance, context: HomeserverConte
   const sending = new ClientEventSending(rooms, context.clock);
   const serializer = new RoomEventSerializer(rooms, context.clock);
 
-  app.get(BASE, async (request) => {
+  app.get(BASE, async (request, reply) => {
     const requester = authenticate(request, context);
     const roomId = roomIdParam(request);
+    rooms.access.readableState(roomId, requester.userId);
+    await awaitFullStateForRequest(context, reply, roomId);
     const { state } = rooms.access.readableState(roomId, requester.userId);
     return [...state.values()]
       .map((id) => rooms.eventStore.getEvent(id))
@@ -45,11 +49,15 @@ export function registerRoomState(app: FastifyInstance, context: HomeserverConte
       .map((e) => serializer.serialize(e, requester));
   });
 
-  const getOne = async (request: FastifyRequest) => {
+  const getOne = async (request: FastifyRequest, reply: FastifyReply) => {
     const requester = authenticate(request, context);
     const roomId = roomIdParam(request);
     const type = eventType(request);
     const key = stateKeyOf(request);
+    if (stateLookupNeedsFullState(context.serverName, type, key)) {
+      rooms.access.readableState(roomId, requester.userId);
+      await awaitFullStateForRequest(context, reply, roomId);
+    }
     const { state } = rooms.access.readableState(roomId, requester.userId);
     const id = state.get(encodeStateKey(type, key));
     const event = id === undefined ? undefined : rooms.eventStore.getEvent(id);

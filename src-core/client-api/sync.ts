@@ -75,6 +75,11 @@ export function registerSync(app: FastifyInstance, context: HomeserverContext): 
       throw invalidParam('set_presence must be one of online, offline, unavailable');
     }
     const filter = resolveFilter(context, requester, queryParam(request, 'filter'));
+    // An explicit online/unavailable sets the user's presence (a no-op when unchanged);
+    // "offline" only means "do not mark me online", and nothing is set without the parameter.
+    if (presence === 'online' || presence === 'unavailable') {
+      context.sync.presence.setLocal(requester.userId, presence, undefined);
+    }
 
     const abort = new AbortController();
     const onClose = (): void => {

@@ -242,6 +242,34 @@ export interface UnPartialStatedRoomsTable {
   room_id: string;
 }
 
+export interface PresenceTable {
+  user_id: string;
+  presence: 'online' | 'unavailable' | 'offline';
+  status_msg: string | null;
+  last_active_ts: number;
+  currently_active: number;
+  stream_id: number;
+}
+
+export interface DeviceListChangesTable {
+  stream_id: number;
+  user_id: string;
+  kind: 'device' | 'signing_key';
+}
+
+export interface DeviceListsPendingTable {
+  user_id: string;
+  origin: string;
+  kind: 'device' | 'signing_key';
+  received_ts: number;
+}
+
+export interface ReceivedToDeviceMessagesTable {
+  origin: string;
+  message_id: string;
+  received_ts: number;
+}
+
 export interface ResyncControlTable {
   room_id: string;
   paused: number;
@@ -309,4 +337,8 @@ export interface DatabaseSchema {
   device_inbox: DeviceInboxTable;
   un_partial_stated_rooms: UnPartialStatedRoomsTable;
   deleted_stream_high_water: DeletedStreamHighWaterTable;
+  presence: PresenceTable;
+  device_list_changes: DeviceListChangesTable;
+  device_lists_pending: DeviceListsPendingTable;
+  received_to_device_messages: ReceivedToDeviceMessagesTable;
 }

@@ -10,6 +10,8 @@ export function highestStreamPosition(db: Database): number {
          coalesce((SELECT max(stream_id) FROM receipts), 0),
          coalesce((SELECT max(stream_id) FROM device_inbox), 0),
          coalesce((SELECT max(stream_id) FROM un_partial_stated_rooms), 0),
+         coalesce((SELECT max(stream_id) FROM presence), 0),
+         coalesce((SELECT max(stream_id) FROM device_list_changes), 0),
          coalesce((SELECT max(position) FROM deleted_stream_high_water), 0)
        ) AS position`,
     )

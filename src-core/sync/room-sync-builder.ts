@@ -20,6 +20,7 @@ import type { RoomServices } from '../rooms/room-services';
 import type { SyncStore } from '../storage/sync-store';
 import { toClientEvent } from '../client-api/client-event';
 import { isEventVisible } from './history-visibility';
+import { findMissingPartialStateMemberships } from './partial-state-memberships';
 import type { LazyLoadedMembersCache } from './lazy-loaded-members';
 import type { SyncFilter } from './sync-filter';
 import { eventAllowed, timelineLimit } from './sync-filter';
@@ -50,6 +51,8 @@ export interface BuiltTimeline {
   /** IDs of the events returned, and the state at the start of the timeline. */
   eventIds: Set<string>;
   senders: Set<string>;
+  /** Each sender's earliest event in the timeline (its auth events cite their membership). */
+  firstEventBySender: Map<string, RoomEvent>;
   memberEvents: RoomEvent[];
   stateAtStart: StateMap;
 }
@@ -168,6 +171,10 @@ export class RoomSyncBuilder {
     } else {
       stateAtStart = this.stateAt(roomId, to);
     }
+    const firstEventBySender = new Map<string, RoomEvent>();
+    for (const { event } of kept) {
+      if (!firstEventBySender.has(event.sender)) firstEventBySender.set(event.sender, event);
+    }
     const memberEvents = kept
       .map((m) => m.event)
       .filter((e) => e.type === 'm.room.member' && e.stateKey !== undefined);
@@ -180,6 +187,7 @@ export class RoomSyncBuilder {
       }),
       eventIds: new Set(kept.map((m) => m.event.eventId)),
       senders: new Set(kept.map((m) => m.event.sender)),
+      firstEventBySender,
       memberEvents,
       stateAtStart,
     };
@@ -188,7 +196,9 @@ export class RoomSyncBuilder {
   /**
    * The `state` section. `previous` is the state at `since` (undefined: send it whole).
    * With lazy-loaded members only the timeline senders' and the viewer's member events are
-   * sent, minus those this device already has (unless include_redundant_members).
+   * sent, minus those this device already has (unless include_redundant_members). In a
+   * partial-stated room, senders missing from the partial state are found in their events'
+   * auth events (partial-state-memberships.ts).
    */
   state(
     roomId: string,
@@ -214,8 +224,18 @@ export class RoomSyncBuilder {
     }
     if (lazy) {
       const wanted = new Set([...timeline.senders, viewer.userId]);
+      const fromAuthEvents = this.rooms.partialState.isPartialRoom(roomId)
+        ? findMissingPartialStateMemberships(
+            wanted,
+            (member) => timeline.stateAtStart.get(stateKey('m.room.member', member)),
+            timeline.firstEventBySender,
+            (id) => this.rooms.eventStore.getEvent(id),
+          )
+        : new Map<string, string>();
       for (const member of wanted) {
-        const eventId = timeline.stateAtStart.get(stateKey('m.room.member', member));
+        const eventId =
+          timeline.stateAtStart.get(stateKey('m.room.member', member)) ??
+          fromAuthEvents.get(member);
         if (eventId === undefined || timeline.eventIds.has(eventId)) continue;
         const sent = this.lazyMembers.sent(viewer.userId, viewer.deviceId, roomId, member);
         if (!redundant && sent === eventId) continue;

@@ -16,6 +16,8 @@ import type { RoomServices } from '../rooms/room-services';
 import type { StreamCounter } from '../storage/stream-counter';
 import type { SyncStore } from '../storage/sync-store';
 import type { SyncNotifier } from './notifier';
+import type { DeviceListService } from './device-list-service';
+import type { PresenceService } from './presence-service';
 import type { ReceiptService } from './receipt-service';
 import type { RoomSyncBuilder, RoomWindow, Viewer } from './room-sync-builder';
 import { strippedInviteState } from './stripped-state';
@@ -58,6 +60,8 @@ export class SyncHandler {
       typing: TypingService;
       receipts: ReceiptService;
       toDevice: ToDeviceService;
+      presence: PresenceService;
+      deviceLists: DeviceListService;
       stream: StreamCounter;
     },
   ) {}
@@ -198,6 +202,12 @@ export class SyncHandler {
     const deviceLists = initial
       ? { changed: [], left: [] }
       : this.deviceListChanges(userId, joinedIds, newlyJoined, newlyLeft, since, upTo);
+    const presenceEvents = this.deps.presence.eventsFor(
+      userId,
+      initial ? undefined : since,
+      upTo,
+      filter.presence,
+    );
     const toDeviceEvents = toDeviceMessages.map((m) => ({
       sender: m.sender,
       type: m.type,
@@ -206,7 +216,7 @@ export class SyncHandler {
     const response: JsonObject = {
       next_batch: formatSyncToken({ stream: upTo, typing: typingNow }),
       account_data: { events: globalAccountData },
-      presence: { events: [] },
+      presence: { events: presenceEvents },
       to_device: { events: toDeviceEvents },
       device_lists: deviceLists,
       device_one_time_keys_count: {},
@@ -218,6 +228,7 @@ export class SyncHandler {
       Object.keys(leave).length === 0 &&
       globalAccountData.length === 0 &&
       toDeviceEvents.length === 0 &&
+      presenceEvents.length === 0 &&
       deviceLists.changed.length === 0 &&
       deviceLists.left.length === 0;
     return { response, empty };
@@ -314,8 +325,9 @@ export class SyncHandler {
 
   /**
    * `device_lists`: users who newly share a room with us are `changed` (their keys may be new
-   * to us); users we no longer share any room with are `left`. Device-key updates themselves
-   * join `changed` once end-to-end key storage exists.
+   * to us); users we no longer share any room with are `left`. Users whose devices or signing
+   * keys changed (DeviceListService: remote `m.device_list_update` / `m.signing_key_update`)
+   * are `changed` too.
    */
   private deviceListChanges(
     userId: string,
@@ -338,6 +350,7 @@ export class SyncHandler {
     for (const roomId of newlyLeft) {
       for (const member of rooms.currentState.members(roomId, 'join')) left.add(member.userId);
     }
+    for (const other of this.deps.deviceLists.changedFor(userId, since, upTo)) changed.add(other);
     changed.delete(userId);
     left.delete(userId);
     for (const other of [...left]) {

@@ -4,20 +4,25 @@
  *
  * Hooks for federation (wired by the federation engineers):
  * - inbound EDUs: `typing.setRemoteTyping`, `receipts.addRemoteReceipt`,
- *   `toDevice.deliverRemoteToDevice`;
- * - outbound EDUs: `typing.onLocalTyping`, `receipts.onLocalReceipt`, `toDevice.onOutbound`;
+ *   `toDevice.deliverRemoteToDevice`, `presence.setRemote`, `deviceLists.recordChange`;
+ * - outbound EDUs: `typing.onLocalTyping`, `receipts.onLocalReceipt`, `toDevice.onOutbound`,
+ *   `presence.onLocalPresence`;
  * - faster joins: `notifier.notifyRoomUnPartialStated(roomId)`.
  */
 import type { AccountService } from '../accounts/account-service';
 import type { RoomServices } from '../rooms/room-services';
 import type { Database } from '../storage/database';
 import { DeviceInboxStore } from '../storage/device-inbox-store';
+import { DeviceListStore } from '../storage/device-list-store';
+import { PresenceStore } from '../storage/presence-store';
 import { ReceiptStore } from '../storage/receipt-store';
 import type { StreamCounter } from '../storage/stream-counter';
 import { SyncStore } from '../storage/sync-store';
 import type { Clock } from '../util/clock';
+import { DeviceListService } from './device-list-service';
 import { LazyLoadedMembersCache } from './lazy-loaded-members';
 import { SyncNotifier } from './notifier';
+import { PresenceService } from './presence-service';
 import { ReceiptService } from './receipt-service';
 import { RoomSyncBuilder } from './room-sync-builder';
 import { SyncHandler } from './sync-handler';
@@ -30,6 +35,8 @@ export class SyncServices {
   readonly typing: TypingService;
   readonly receipts: ReceiptService;
   readonly toDevice: ToDeviceService;
+  readonly presence: PresenceService;
+  readonly deviceLists: DeviceListService;
   readonly lazyMembers: LazyLoadedMembersCache;
   readonly handler: SyncHandler;
 
@@ -62,6 +69,23 @@ export class SyncServices {
       stream,
       this.notifier,
     );
+    this.presence = new PresenceService({
+      db: database,
+      store: new PresenceStore(database),
+      syncStore: this.store,
+      rooms,
+      stream,
+      notifier: this.notifier,
+      clock: deps.clock,
+    });
+    this.deviceLists = new DeviceListService({
+      db: database,
+      store: new DeviceListStore(database),
+      syncStore: this.store,
+      rooms,
+      stream,
+      notifier: this.notifier,
+    });
     this.lazyMembers = new LazyLoadedMembersCache();
     this.handler = new SyncHandler({
       rooms,
@@ -71,6 +95,8 @@ export class SyncServices {
       typing: this.typing,
       receipts: this.receipts,
       toDevice: this.toDevice,
+      presence: this.presence,
+      deviceLists: this.deviceLists,
       stream,
     });
 
