@@ -45,6 +45,27 @@ export default tseslint.config(
     },
   },
   {
+    // The test peer is an independent implementation: it must not share our rules' bugs.
+    files: ['src-core/demo/test-peer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/rules/**'],
+              message: 'The test peer must not use Skein’s rules modules.',
+            },
+            {
+              group: ['electron', 'react', 'react-dom', 'zustand'],
+              message: 'src-core must not import UI code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Rules modules are pure: no I/O, no clock, no randomness.
     files: ['src-core/rules/**/*.ts'],
     ignores: ['src-core/rules/**/*.test.ts'],
