@@ -17,6 +17,58 @@ export interface OutlierBatch {
   dropped: { eventId: string; reason: string }[];
 }
 
+const compareEvents = (a: RoomEvent, b: RoomEvent): number =>
+  a.depth - b.depth || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+
+/**
+ * A binary min-heap by (depth, event ID). Re-sorting a list on every push made ordering a
+ * send_join answer quadratic: 10,000 member events all become ready at once.
+ */
+class ReadyHeap {
+  private readonly items: RoomEvent[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(event: RoomEvent): void {
+    const items = this.items;
+    items.push(event);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (compareEvents(items[parent] as RoomEvent, event) <= 0) break;
+      items[i] = items[parent] as RoomEvent;
+      i = parent;
+    }
+    items[i] = event;
+  }
+
+  pop(): RoomEvent {
+    const items = this.items;
+    const top = items[0] as RoomEvent;
+    const last = items.pop() as RoomEvent;
+    if (items.length > 0) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= items.length) break;
+        const right = left + 1;
+        const child =
+          right < items.length &&
+          compareEvents(items[right] as RoomEvent, items[left] as RoomEvent) < 0
+            ? right
+            : left;
+        if (compareEvents(items[child] as RoomEvent, last) >= 0) break;
+        items[i] = items[child] as RoomEvent;
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top;
+  }
+}
+
 /** Kahn's algorithm over auth edges inside the batch; ties broken by depth then ID. */
 function authOrder(events: readonly RoomEvent[]): { ordered: RoomEvent[]; cyclic: RoomEvent[] } {
   const byId = new Map(events.map((e) => [e.eventId, e]));
@@ -33,20 +85,16 @@ function authOrder(events: readonly RoomEvent[]): { ordered: RoomEvent[]; cyclic
     }
     waitingOn.set(event.eventId, count);
   }
-  const compare = (a: RoomEvent, b: RoomEvent): number =>
-    a.depth - b.depth || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
-  const ready = [...byId.values()].filter((e) => waitingOn.get(e.eventId) === 0).sort(compare);
+  const ready = new ReadyHeap();
+  for (const event of byId.values()) if (waitingOn.get(event.eventId) === 0) ready.push(event);
   const ordered: RoomEvent[] = [];
-  while (ready.length > 0) {
-    const next = ready.shift() as RoomEvent;
+  while (ready.size > 0) {
+    const next = ready.pop();
     ordered.push(next);
     for (const dependentId of dependents.get(next.eventId) ?? []) {
       const left = (waitingOn.get(dependentId) ?? 0) - 1;
       waitingOn.set(dependentId, left);
-      if (left === 0) {
-        ready.push(byId.get(dependentId) as RoomEvent);
-        ready.sort(compare);
-      }
+      if (left === 0) ready.push(byId.get(dependentId) as RoomEvent);
     }
   }
   const placed = new Set(ordered.map((e) => e.eventId));

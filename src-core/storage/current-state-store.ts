@@ -86,20 +86,22 @@ export class CurrentStateStore {
 
   recordMemberEvent(event: RoomEvent): void {
     if (event.type !== 'm.room.member' || event.stateKey === undefined) return;
-    this.db.run(
-      this.db.kysely
-        .insertInto('room_memberships')
-        .values({
-          event_id: event.eventId,
-          room_id: event.roomId,
-          user_id: event.stateKey,
-          sender: event.sender,
-          membership: stringField(event, 'membership') ?? 'leave',
-          display_name: stringField(event, 'displayname'),
-          avatar_url: stringField(event, 'avatar_url'),
-        })
-        .onConflict((oc) => oc.column('event_id').doNothing()),
-    );
+    // A hand-written statement: this runs for every member event of a join's state.
+    this.db
+      .statement(
+        `INSERT INTO room_memberships
+           (event_id, room_id, user_id, sender, membership, display_name, avatar_url)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+      )
+      .run(
+        event.eventId,
+        event.roomId,
+        event.stateKey,
+        event.sender,
+        stringField(event, 'membership') ?? 'leave',
+        stringField(event, 'displayname'),
+        stringField(event, 'avatar_url'),
+      );
   }
 
   /**

@@ -42,23 +42,18 @@ export class EventStore {
 
   hasEvent(eventId: string): boolean {
     if (this.cache.has(eventId)) return true;
-    return (
-      this.db.get(
-        this.db.kysely.selectFrom('events').select('event_id').where('event_id', '=', eventId),
-      ) !== undefined
-    );
+    return this.db.statement('SELECT 1 FROM events WHERE event_id = ?').get(eventId) !== undefined;
   }
 
   /** The event as a RoomEvent (unredacted), or undefined if we do not hold it. */
   getEvent(eventId: string): RoomEvent | undefined {
     const cached = this.cache.get(eventId);
     if (cached) return cached;
-    const row = this.db.get(
-      this.db.kysely
-        .selectFrom('events')
-        .select(['room_id', 'json'])
-        .where('event_id', '=', eventId),
-    );
+    // Hand-written statements on the per-event paths: building a Kysely query costs more than
+    // running it (joins and generated rooms touch tens of thousands of events).
+    const row = this.db
+      .statement('SELECT room_id, json FROM events WHERE event_id = ?')
+      .get(eventId) as { room_id: string; json: string } | undefined;
     if (!row) return undefined;
     const version = this.rooms.getRoomVersion(row.room_id);
     if (!version) throw new Error(`event ${eventId} belongs to unknown room ${row.room_id}`);
@@ -68,12 +63,20 @@ export class EventStore {
   }
 
   getMeta(eventId: string): EventMeta | undefined {
-    const row = this.db.get(
-      this.db.kysely
-        .selectFrom('events')
-        .select(['room_id', 'stream_ordering', 'outlier', 'soft_failed', 'redacted_by'])
-        .where('event_id', '=', eventId),
-    );
+    const row = this.db
+      .statement(
+        `SELECT room_id, stream_ordering, outlier, soft_failed, redacted_by FROM events
+         WHERE event_id = ?`,
+      )
+      .get(eventId) as
+      | {
+          room_id: string;
+          stream_ordering: number;
+          outlier: number;
+          soft_failed: number;
+          redacted_by: string | null;
+        }
+      | undefined;
     if (!row) return undefined;
     return {
       eventId,
@@ -91,23 +94,26 @@ export class EventStore {
     options: { outlier: boolean; softFailed: boolean; receivedTs: number },
   ): number {
     const streamOrdering = this.stream.next();
-    this.db.run(
-      this.db.kysely.insertInto('events').values({
-        event_id: event.eventId,
-        stream_ordering: streamOrdering,
-        room_id: event.roomId,
-        type: event.type,
-        state_key: event.stateKey ?? null,
-        sender: event.sender,
-        origin_server_ts: event.originServerTs,
-        depth: event.depth,
-        received_ts: options.receivedTs,
-        outlier: options.outlier ? 1 : 0,
-        soft_failed: options.softFailed ? 1 : 0,
-        redacted_by: null,
-        json: JSON.stringify(event.pdu),
-      }),
-    );
+    this.db
+      .statement(
+        `INSERT INTO events (event_id, stream_ordering, room_id, type, state_key, sender,
+           origin_server_ts, depth, received_ts, outlier, soft_failed, redacted_by, json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
+      )
+      .run(
+        event.eventId,
+        streamOrdering,
+        event.roomId,
+        event.type,
+        event.stateKey ?? null,
+        event.sender,
+        event.originServerTs,
+        event.depth,
+        options.receivedTs,
+        options.outlier ? 1 : 0,
+        options.softFailed ? 1 : 0,
+        JSON.stringify(event.pdu),
+      );
     const prevEdge = this.db.statement(
       'INSERT OR IGNORE INTO event_edges (event_id, prev_event_id) VALUES (?, ?)',
     );
@@ -163,16 +169,13 @@ export class EventStore {
   }
 
   clearRejected(eventId: string): void {
-    this.db.run(this.db.kysely.deleteFrom('rejections').where('event_id', '=', eventId));
+    this.db.statement('DELETE FROM rejections WHERE event_id = ?').run(eventId);
   }
 
   getRejection(eventId: string): Rejection | undefined {
-    return this.db.get(
-      this.db.kysely
-        .selectFrom('rejections')
-        .select(['rule', 'reason'])
-        .where('event_id', '=', eventId),
-    );
+    return this.db
+      .statement('SELECT rule, reason FROM rejections WHERE event_id = ?')
+      .get(eventId) as Rejection | undefined;
   }
 
   isRejected(eventId: string): boolean {
@@ -189,41 +192,28 @@ export class EventStore {
   }
 
   setEventState(eventId: string, groups: EventStateGroups): void {
-    this.db.run(
-      this.db.kysely
-        .insertInto('event_state')
-        .values({
-          event_id: eventId,
-          state_group_before: groups.before,
-          state_group_after: groups.after,
-        })
-        .onConflict((oc) =>
-          oc
-            .column('event_id')
-            .doUpdateSet({ state_group_before: groups.before, state_group_after: groups.after }),
-        ),
-    );
+    this.db
+      .statement(
+        `INSERT INTO event_state (event_id, state_group_before, state_group_after) VALUES (?, ?, ?)
+         ON CONFLICT (event_id) DO UPDATE SET
+           state_group_before = excluded.state_group_before,
+           state_group_after = excluded.state_group_after`,
+      )
+      .run(eventId, groups.before, groups.after);
   }
 
   getEventState(eventId: string): EventStateGroups | undefined {
-    const row = this.db.get(
-      this.db.kysely
-        .selectFrom('event_state')
-        .select(['state_group_before', 'state_group_after'])
-        .where('event_id', '=', eventId),
-    );
+    const row = this.db
+      .statement('SELECT state_group_before, state_group_after FROM event_state WHERE event_id = ?')
+      .get(eventId) as { state_group_before: number; state_group_after: number } | undefined;
     return row && { before: row.state_group_before, after: row.state_group_after };
   }
 
   getForwardExtremities(roomId: string): string[] {
-    return this.db
-      .all(
-        this.db.kysely
-          .selectFrom('forward_extremities')
-          .select('event_id')
-          .where('room_id', '=', roomId),
-      )
-      .map((row) => row.event_id);
+    const rows = this.db
+      .statement('SELECT event_id FROM forward_extremities WHERE room_id = ?')
+      .all(roomId) as { event_id: string }[];
+    return rows.map((row) => row.event_id);
   }
 
   /**
