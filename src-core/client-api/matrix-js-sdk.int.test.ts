@@ -390,16 +390,24 @@ describe('matrix-js-sdk 37 against skein serve (separate process, HTTPS)', () =>
 
       await bob.joinRoom(roomId);
       const bobSeesKick = waitForMembership(bob, roomId, bobId, 'leave');
+      const aliceSeesKick = waitForMembership(alice, roomId, bobId, 'leave');
       await alice.kick(roomId, bobId, 'testing kicks');
-      const [kickEvent] = await bobSeesKick;
+      const [[kickEvent]] = await Promise.all([bobSeesKick, aliceSeesKick]);
       expect(kickEvent.getSender()).toBe(aliceId);
       expect(kickEvent.getContent()['reason']).toBe('testing kicks');
 
       await bob.joinRoom(roomId);
       const aliceSeesBan = waitForMembership(alice, roomId, bobId, 'ban');
+      const bobSeesBan = waitForMembership(bob, roomId, bobId, 'ban');
       await alice.ban(roomId, bobId, 'testing bans');
-      await aliceSeesBan;
+      await Promise.all([aliceSeesBan, bobSeesBan]);
       expect(alice.getRoom(roomId)?.getMember(bobId)?.membership).toBe('ban');
+      await waitUntil(
+        () => (bob.getRoom(roomId)?.getMyMembership() === 'ban' ? true : undefined),
+        WAIT_MS,
+        'bob`s client records its own ban',
+      );
+      // Only now does bob's client know it is not joined (else joinRoom answers from its cache).
       const rejoin = await bob.joinRoom(roomId).then(
         () => undefined,
         (error: unknown) => error,
@@ -443,6 +451,42 @@ describe('matrix-js-sdk 37 against skein serve (separate process, HTTPS)', () =>
       .map((e) => e.getId());
     expect(messageIds).toEqual(sent);
     reader.stopClient();
+  });
+
+  it('lazy-loaded members: summary counts first, then loadMembersIfNeeded fetches the rest', async () => {
+    const roomId = (await createRoomAndWait(alice, { preset: Preset.PublicChat })).roomId;
+    const aliceSeesJoin = waitForMembership(alice, roomId, bobId, 'join');
+    await bob.joinRoom(roomId);
+    await aliceSeesJoin;
+    await alice.sendTextMessage(roomId, 'only alice speaks last');
+
+    // A second device of alice's syncing with lazy_load_members and a one-event timeline: the
+    // only member event it needs is the sender's, alice's own.
+    const login = await alice.loginRequest({
+      type: 'm.login.password',
+      identifier: { type: 'm.id.user', user: 'alice' },
+      password: PASSWORD,
+    });
+    const lazy = newClient({
+      userId: login.user_id,
+      accessToken: login.access_token,
+      deviceId: login.device_id,
+    });
+    await startClientPrepared(lazy, { initialSyncLimit: 1, lazyLoadMembers: true }, WAIT_MS);
+    const room = await waitUntil(() => lazy.getRoom(roomId) ?? undefined, WAIT_MS, 'room');
+    expect(room.getMember(bobId)).toBeNull();
+    expect(room.getJoinedMemberCount()).toBe(2); // from the sync summary
+    expect(room.name).toMatch(/bob/); // named after the summary's hero
+
+    await room.loadMembersIfNeeded(); // GET /members?at=<sync token>&not_membership=leave
+    expect(room.getMember(bobId)?.membership).toBe('join');
+    expect(
+      room
+        .getJoinedMembers()
+        .map((m) => m.userId)
+        .sort(),
+    ).toEqual([aliceId, bobId].sort());
+    lazy.stopClient();
   });
 
   it('after a server restart on the same data dir, tokens still work, sync resumes and nothing is lost', async () => {
