@@ -355,6 +355,9 @@ export class RoomResync {
       else
         rooms.eventStore.setRejected(eventId, { rule: verdict.rule, reason: verdict.reason }, now);
       this.deps.store.removePartialEvent(eventId);
+      // A flipped verdict changes which events are the room's tips.
+      if ((oldRejection !== undefined) === verdict.allowed)
+        rooms.eventStore.recomputeForwardExtremities(this.roomId);
 
       const found: NewStateReset[] = [];
       const wasRejected = oldRejection !== undefined;

@@ -1,8 +1,9 @@
 /**
  * What the resync counts as a state reset (faster-joins design: an event accepted or rejected
  * on partial state whose verdict flips under full state; a state entry the partial state had
- * that the full state changes or removes). Keys the partial state never had — the members the
- * resident omitted — are expected to appear, so they are only counted.
+ * that the full state changes or removes, or a non-member entry it lacked). Memberships the
+ * partial state never had — the members the resident omitted — are expected to appear, so they
+ * are only counted.
  */
 import type { StateChange } from '../admin-api/admin-api-types';
 import type { StateMap } from '../rules/events/state-map';
@@ -22,7 +23,13 @@ export function compareStates(partial: StateMap, full: StateMap): StateCompariso
     changes.push({ type, stateKey, oldEventId, newEventId: newEventId ?? null });
   }
   let omittedKeysAdded = 0;
-  for (const key of full.keys()) if (!partial.has(key)) omittedKeysAdded++;
+  for (const [key, newEventId] of full) {
+    if (partial.has(key)) continue;
+    const { type, stateKey } = parseStateKey(key);
+    // Only memberships are omitted from a partial join; any other key appearing is news.
+    if (type === 'm.room.member') omittedKeysAdded++;
+    else changes.push({ type, stateKey, oldEventId: null, newEventId });
+  }
   changes.sort((a, b) =>
     a.type === b.type ? (a.stateKey < b.stateKey ? -1 : 1) : a.type < b.type ? -1 : 1,
   );

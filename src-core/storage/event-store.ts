@@ -238,6 +238,28 @@ export class EventStore {
     }
   }
 
+  /**
+   * Rebuilds the room's forward extremities from the DAG: accepted, visible timeline events that
+   * no accepted, visible timeline event cites as a prev. Needed when re-authorisation flips a
+   * verdict (faster-joins resync), since extremities are otherwise maintained incrementally.
+   */
+  recomputeForwardExtremities(roomId: string): void {
+    this.db.statement('DELETE FROM forward_extremities WHERE room_id = ?').run(roomId);
+    this.db
+      .statement(
+        `INSERT INTO forward_extremities (room_id, event_id)
+         SELECT e.room_id, e.event_id FROM events AS e
+         WHERE e.room_id = ? AND e.outlier = 0 AND e.soft_failed = 0
+           AND NOT EXISTS (SELECT 1 FROM rejections AS r WHERE r.event_id = e.event_id)
+           AND NOT EXISTS (
+             SELECT 1 FROM event_edges AS edge
+             JOIN events AS child ON child.event_id = edge.event_id
+             WHERE edge.prev_event_id = e.event_id AND child.outlier = 0 AND child.soft_failed = 0
+               AND NOT EXISTS (SELECT 1 FROM rejections AS cr WHERE cr.event_id = child.event_id))`,
+      )
+      .run(roomId);
+  }
+
   /** Timeline events of a room in stream order within (from, to]. */
   timelineSlice(
     roomId: string,
