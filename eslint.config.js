@@ -4,7 +4,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.tsbuild/', 'dist/', 'build/', 'test-results/', 'bench-results/'],
+    ignores: [
+      'node_modules/',
+      '.tsbuild/',
+      'dist/',
+      '**/dist/',
+      'build/',
+      'test-results/',
+      'bench-results/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,

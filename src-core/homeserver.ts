@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { AccountService } from './accounts/account-service';
 import { adminAccessPolicy } from './admin-api/admin-access';
 import { registerAdminApi } from './admin-api/admin-http-routes';
+import { registerAdminUi } from './admin-api/admin-ui-static';
 import { AdminService } from './admin-api/admin-service';
 import { adminTokenPath, loadOrCreateAdminToken } from './admin-api/admin-token';
 import { registerClientApi } from './client-api/client-api-routes';
@@ -31,6 +32,7 @@ import { registerKeyApi } from './key-api/key-api-routes';
 import { loadOrCreateSigningKey } from './keys/signing-key-store';
 import { loadOrCreateTlsMaterial } from './keys/tls-certificate';
 import type { Logger } from './logging/logger';
+import { LogTap } from './logging/log-tap';
 import { initCrypto } from './rules/signing/sodium';
 import { AccountStore } from './storage/account-store';
 import { Database } from './storage/database';
@@ -70,7 +72,11 @@ export class Homeserver {
   /** Opens storage, keys and TLS, registers every API and starts listening. */
   static async start(config: HomeserverConfig, deps: HomeserverDependencies): Promise<Homeserver> {
     const clock = deps.clock ?? systemClock;
-    const logger = deps.logger.child({ server_name: config.serverName });
+    // Warnings and errors also reach the admin GUI's log view (connected once the admin exists).
+    const logTap = new LogTap(deps.logger.child({ server_name: config.serverName }), {
+      now: () => clock.now(),
+    });
+    const logger = logTap.logger;
     await initCrypto();
     mkdirSync(config.dataDir, { recursive: true });
     const { key: signingKey, created: keyCreated } = loadOrCreateSigningKey(config.dataDir);
@@ -154,17 +160,16 @@ export class Homeserver {
     wireFederationEdus(context);
 
     const admin = new AdminService(context);
+    logTap.connect((line) => admin.publishLog(line));
     const adminToken = loadOrCreateAdminToken(config.dataDir);
 
     const http = createHttpServer({ tls, logger, bodyLimitBytes: CLIENT_BODY_LIMIT_BYTES });
     registerClientApi(http, context);
     registerFederationApi(http, context);
     registerKeyApi(http, context);
-    registerAdminApi(http, {
-      admin: () => admin,
-      policy: adminAccessPolicy(adminToken, config.serverName, config.listen.host),
-      logger,
-    });
+    const adminPolicy = adminAccessPolicy(adminToken, config.serverName, config.listen.host);
+    registerAdminApi(http, { admin: () => admin, policy: adminPolicy, logger });
+    registerAdminUi(http, { policy: adminPolicy });
 
     const homeserver = new Homeserver(context, admin, http);
     try {

@@ -50,8 +50,11 @@ function bearer(request: IncomingMessage, url: URL): string | undefined {
   return url.searchParams.get('access_token') ?? undefined;
 }
 
-/** Throws MatrixError 403/401 unless the request may use the admin API. */
-export function checkAdminAccess(request: IncomingMessage, policy: AdminAccessPolicy): void {
+/**
+ * Throws MatrixError 403 unless the request comes from a loopback peer naming this server, from
+ * our own origin. The admin GUI's static files need only this: the page asks for the token.
+ */
+export function checkAdminPeer(request: IncomingMessage, policy: AdminAccessPolicy): void {
   if (!isLoopbackAddress(request.socket.remoteAddress)) {
     throw new MatrixError(403, 'M_FORBIDDEN', 'The admin API only answers loopback clients');
   }
@@ -72,6 +75,11 @@ export function checkAdminAccess(request: IncomingMessage, policy: AdminAccessPo
       throw new MatrixError(403, 'M_FORBIDDEN', 'Cross-origin use of the admin API is not allowed');
     }
   }
+}
+
+/** Throws MatrixError 403/401 unless the request may use the admin API. */
+export function checkAdminAccess(request: IncomingMessage, policy: AdminAccessPolicy): void {
+  checkAdminPeer(request, policy);
   const url = new URL(request.url ?? '/', 'https://admin.invalid');
   if (!tokenMatches(policy.token, bearer(request, url))) {
     throw new MatrixError(401, 'M_UNKNOWN_TOKEN', 'A valid admin bearer token is required');
