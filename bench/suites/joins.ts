@@ -7,7 +7,8 @@
  *   - full join: the same with partial joins turned off (target ≤ 1.9 s at 10k);
  * plus the process's peak RSS (the harness's row covers the whole case, generation included;
  * `peak RSS, joins` covers the joins only). Every joiner is a fresh server, so each join is a
- * first join: it fetches the resident's key and stores the room from scratch.
+ * first join: it fetches the resident's key and stores the room from scratch. Resyncs start
+ * paused (config.resync.startPaused) so one join's background work never overlaps the next.
  */
 import type { GeneratedRoom } from '../../src-core/demo/room-generator';
 import { generateRoom, generatorResident } from '../../src-core/demo/room-generator';
@@ -63,7 +64,13 @@ async function timedJoin(
   room: GeneratedRoom,
   partial: boolean,
 ): Promise<{ ms: number; stateEvents: number }> {
-  const joiner = await startTestHomeserver();
+  // The joiner's resync starts paused: it would otherwise fetch the full state from the resident
+  // right after the 200, and that work would land in the next join's measurement.
+  const joiner = await startTestHomeserver({
+    configure: (config) => {
+      config.resync.startPaused = true;
+    },
+  });
   try {
     trustFakeServerKeys(
       new ServerKeyStore(joiner.context.database),

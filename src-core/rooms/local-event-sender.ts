@@ -49,7 +49,15 @@ export class LocalEventSender {
    * the resident named at join time (we cannot see every member yet).
    */
   destinationsFor(roomId: string, joinedBefore: readonly string[]): string[] {
-    const destinations = new Set([...joinedBefore, ...this.currentState.joinedServers(roomId)]);
+    return this.withPartialStateServers(roomId, [
+      ...joinedBefore,
+      ...this.currentState.joinedServers(roomId),
+    ]);
+  }
+
+  /** `joined` plus the servers a partial-stated room was joined with, minus us, sorted. */
+  private withPartialStateServers(roomId: string, joined: readonly string[]): string[] {
+    const destinations = new Set(joined);
     for (const server of this.partialState.serversInRoom(roomId)) destinations.add(server);
     destinations.delete(this.serverName);
     return [...destinations].sort();
@@ -84,7 +92,13 @@ export class LocalEventSender {
       {
         ...(options.prepare ? { prepare: options.prepare } : {}),
         extra: () => {
-          const destinations = new Set(this.destinationsFor(event.roomId, joinedBefore));
+          // Only a member event can change who is joined: for anything else the servers read
+          // just above are still current, and re-reading them costs O(members) per send.
+          const destinations = new Set(
+            options.prepare || event.type === 'm.room.member'
+              ? this.destinationsFor(event.roomId, joinedBefore)
+              : this.withPartialStateServers(event.roomId, joinedBefore),
+          );
           for (const server of options.extraDestinations ?? []) {
             if (server !== this.serverName) destinations.add(server);
           }
