@@ -111,7 +111,17 @@ export class ResyncScheduler {
       const waiters = this.fullStateWaiters.get(roomId) ?? [];
       waiters.push(resolve);
       this.fullStateWaiters.set(roomId, waiters);
-      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      // A client that gave up must not stay queued until the room completes.
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const remaining = (this.fullStateWaiters.get(roomId) ?? []).filter((w) => w !== resolve);
+          if (remaining.length > 0) this.fullStateWaiters.set(roomId, remaining);
+          else this.fullStateWaiters.delete(roomId);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     });
   }
 
