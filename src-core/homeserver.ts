@@ -117,6 +117,7 @@ export class Homeserver {
       clock,
       userExists: (userId) => accounts.userExists(userId),
       logger,
+      roomRequestLimits: config.federation.roomRequests,
     });
     const resync = new ResyncScheduler({
       serverName: config.serverName,

@@ -30,6 +30,8 @@ export interface HomeserverConfig {
     trustedCaFile: string | undefined;
     /** Notary servers for `/_matrix/key/v2/query`; keys come from the origin itself when empty. */
     notaryServers: string[];
+    /** Limits on requests for room data; defaults suit huge rooms, tests shrink them. */
+    roomRequests: RoomRequestLimits;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   resync: {
@@ -43,6 +45,17 @@ export interface HomeserverConfig {
   rateLimits: {
     accountAuth: RateLimit;
   };
+}
+
+/**
+ * Time and size limits of outbound requests for room data (make_join, /event, ...) and of the
+ * large answers (send_join, /state, /state_ids, /event_auth): a peer that is slower or sends more
+ * than this counts as failing, and the next server is asked.
+ */
+export interface RoomRequestLimits {
+  timeoutMs: number;
+  largeTimeoutMs: number;
+  largeMaxBytes: number;
 }
 
 /** A token bucket: up to `burst` requests at once, refilled at `perSecond`. */
@@ -62,7 +75,18 @@ export function defaultConfig(cwd: string): HomeserverConfig {
     registrationToken: undefined,
     tlsCertificateFile: undefined,
     tlsKeyFile: undefined,
-    federation: { insecureSkipTlsVerify: false, trustedCaFile: undefined, notaryServers: [] },
+    federation: {
+      insecureSkipTlsVerify: false,
+      trustedCaFile: undefined,
+      notaryServers: [],
+      // A /state answer for a 100k-member room is tens of MB and slow to serve (synapse#14912
+      // waits 10 minutes); small answers get the client's usual minute.
+      roomRequests: {
+        timeoutMs: 60_000,
+        largeTimeoutMs: 10 * 60_000,
+        largeMaxBytes: 500 * 1024 * 1024,
+      },
+    },
     logLevel: 'info',
     resync: { startPaused: false },
     // Generous on purpose: a desktop server's clients share one loopback IP, and scrypt already

@@ -2,6 +2,7 @@
  * The event side of federation for one homeserver: typed calls to peers' room endpoints, the
  * state fetcher, and the handler that receives PDUs and EDUs from `/send`. Wired once at start.
  */
+import type { RoomRequestLimits } from '../config/homeserver-config';
 import type { FederationServices } from '../federation-services';
 import { FederationRemoteMembership } from '../federation-membership/federation-remote-membership';
 import { InviteReceiver } from '../federation-membership/invite-receiver';
@@ -35,9 +36,11 @@ export function createFederationEventServices(deps: {
   userExists: (userId: string) => boolean;
   federation: FederationServices;
   logger: Logger;
+  /** Defaults to the config defaults. */
+  roomRequestLimits?: RoomRequestLimits;
 }): FederationEventServices {
   const { serverName, signingKey, rooms, federation, stream, clock, logger } = deps;
-  const api = new RemoteRoomApi(federation.client);
+  const api = new RemoteRoomApi(federation.client, deps.roomRequestLimits);
   const stateFetcher = new StateFetcher(rooms, api, federation.keyRing, logger);
   const incoming = new IncomingEventHandler(
     serverName,

@@ -3,6 +3,8 @@
  * checked before anything reads them: a peer's malformed answer is a FederationRequestError of
  * kind `bad_response`, so callers can move on to the next server.
  */
+import type { RoomRequestLimits } from '../config/homeserver-config';
+import { defaultConfig } from '../config/homeserver-config';
 import type { FederationHttpClient } from '../federation-client/federation-http-client';
 import { FederationRequestError } from '../federation-client/federation-request-error';
 import type { JsonObject, JsonValue } from '../rules/json';
@@ -10,10 +12,8 @@ import { isJsonObject } from '../rules/json';
 
 const enc = encodeURIComponent;
 
-/** A /state answer for a 100k-member room is tens of MB; allow well beyond that. */
-const LARGE_RESPONSE_BYTES = 500 * 1024 * 1024;
-/** Resyncs of huge rooms are slow to serve (synapse#14912 uses 10 minutes). */
-const LARGE_RESPONSE_TIMEOUT_MS = 10 * 60 * 1000;
+/** What the API needs of the HTTP client (tests and fuzzers pass fakes). */
+export type RoomRequestClient = Pick<FederationHttpClient, 'request'>;
 
 function badResponse(destination: string, path: string, message: string): FederationRequestError {
   return new FederationRequestError(destination, 'GET', path, 'bad_response', message);
@@ -65,7 +65,19 @@ export interface SendJoinResponse {
 }
 
 export class RemoteRoomApi {
-  constructor(private readonly client: FederationHttpClient) {}
+  constructor(
+    private readonly client: RoomRequestClient,
+    private readonly limits: RoomRequestLimits = defaultConfig('/').federation.roomRequests,
+  ) {}
+
+  /** For answers that grow with the room: send_join, /state, /state_ids, /event_auth. */
+  private get large(): { maxResponseBytes: number; timeoutMs: number } {
+    return { maxResponseBytes: this.limits.largeMaxBytes, timeoutMs: this.limits.largeTimeoutMs };
+  }
+
+  private get small(): { timeoutMs: number } {
+    return { timeoutMs: this.limits.timeoutMs };
+  }
 
   async eventAuth(
     destination: string,
@@ -75,7 +87,7 @@ export class RemoteRoomApi {
   ): Promise<unknown[]> {
     const path = `/_matrix/federation/v1/event_auth/${enc(roomId)}/${enc(eventId)}`;
     const body = await this.client.request(destination, 'GET', path, {
-      maxResponseBytes: LARGE_RESPONSE_BYTES,
+      ...this.large,
       ...metered(meter),
     });
     return arrayField(body, 'auth_chain', destination, path);
@@ -84,7 +96,7 @@ export class RemoteRoomApi {
   async event(destination: string, eventId: string, meter?: RequestMeter): Promise<unknown> {
     const path = `/_matrix/federation/v1/event/${enc(eventId)}`;
     const pdus = arrayField(
-      await this.client.request(destination, 'GET', path, metered(meter)),
+      await this.client.request(destination, 'GET', path, { ...this.small, ...metered(meter) }),
       'pdus',
       destination,
       path,
@@ -103,8 +115,7 @@ export class RemoteRoomApi {
     const path = `/_matrix/federation/v1/state_ids/${enc(roomId)}`;
     const body = await this.client.request(destination, 'GET', path, {
       query: { event_id: eventId },
-      maxResponseBytes: LARGE_RESPONSE_BYTES,
-      timeoutMs: LARGE_RESPONSE_TIMEOUT_MS,
+      ...this.large,
       ...metered(meter),
     });
     return {
@@ -122,8 +133,7 @@ export class RemoteRoomApi {
     const path = `/_matrix/federation/v1/state/${enc(roomId)}`;
     const body = await this.client.request(destination, 'GET', path, {
       query: { event_id: eventId },
-      maxResponseBytes: LARGE_RESPONSE_BYTES,
-      timeoutMs: LARGE_RESPONSE_TIMEOUT_MS,
+      ...this.large,
       ...metered(meter),
     });
     return {
@@ -139,6 +149,7 @@ export class RemoteRoomApi {
   ): Promise<unknown[]> {
     const path = `/_matrix/federation/v1/get_missing_events/${enc(roomId)}`;
     const body = await this.client.request(destination, 'POST', path, {
+      ...this.small,
       body: {
         earliest_events: request.earliest,
         latest_events: request.latest,
@@ -158,6 +169,7 @@ export class RemoteRoomApi {
   ): Promise<{ event: JsonObject; roomVersion: string | undefined }> {
     const path = `/_matrix/federation/v1/make_${kind}/${enc(roomId)}/${enc(userId)}`;
     const body = await this.client.request(destination, 'GET', path, {
+      ...this.small,
       ...(kind === 'leave' ? {} : { query: { ver: versions } }),
     });
     if (!isJsonObject(body) || !isJsonObject(body['event'])) {
@@ -186,8 +198,7 @@ export class RemoteRoomApi {
         omit_members: options.omitMembers,
         'org.matrix.msc3706.partial_state': options.omitMembers,
       },
-      maxResponseBytes: LARGE_RESPONSE_BYTES,
-      timeoutMs: LARGE_RESPONSE_TIMEOUT_MS,
+      ...this.large,
     });
     if (!isJsonObject(body)) throw badResponse(destination, path, 'response is not an object');
     const membersOmitted =
@@ -217,7 +228,7 @@ export class RemoteRoomApi {
     event: JsonObject,
   ): Promise<void> {
     const path = `/_matrix/federation/v2/send_leave/${enc(roomId)}/${enc(eventId)}`;
-    await this.client.request(destination, 'PUT', path, { body: event });
+    await this.client.request(destination, 'PUT', path, { ...this.small, body: event });
   }
 
   async invite(
@@ -228,6 +239,7 @@ export class RemoteRoomApi {
   ): Promise<unknown> {
     const path = `/_matrix/federation/v2/invite/${enc(roomId)}/${enc(eventId)}`;
     const response = await this.client.request(destination, 'PUT', path, {
+      ...this.small,
       body: {
         event: body.event,
         room_version: body.roomVersion,
@@ -246,6 +258,7 @@ export class RemoteRoomApi {
   ): Promise<{ roomId: string; servers: string[] }> {
     const path = '/_matrix/federation/v1/query/directory';
     const body = await this.client.request(destination, 'GET', path, {
+      ...this.small,
       query: { room_alias: alias },
     });
     if (!isJsonObject(body) || typeof body['room_id'] !== 'string') {
