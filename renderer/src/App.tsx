@@ -11,6 +11,7 @@ import { ResyncPanel } from './screens/ResyncPanel';
 import { RoomsScreen } from './screens/RoomsScreen';
 import { StatusBar } from './screens/StatusBar';
 import { TokenPrompt } from './screens/TokenPrompt';
+import { syncLocationHash } from './state/location-hash';
 import { useAdmin, useAdminStore } from './state/store-context';
 import {
   createTransport,
@@ -31,6 +32,8 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
   }, [theme]);
+
+  useEffect(() => syncLocationHash(store), [store]);
 
   useEffect(() => {
     const transport = createTransport(ipcBridgeAvailable() ? null : takeTokenFromLocation());

@@ -110,7 +110,8 @@ export function importFederationNdjson(text: string, source: string): OfflineRoo
       ? (createContent as Record<string, unknown>)['room_version']
       : undefined;
   return {
-    roomId: events[0]?.roomId || `offline:${source}`,
+    // Room version 12 create events carry no room_id: take it from any event that has one.
+    roomId: events.find((e) => e.roomId !== '')?.roomId ?? `offline:${source}`,
     // The spec's default when the create event names none is version 1.
     roomVersion: typeof version === 'string' ? version : '1',
     source,

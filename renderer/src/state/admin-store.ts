@@ -53,7 +53,8 @@ export interface AdminState extends StreamState {
 
   connect(transport: AdminTransport): Promise<void>;
   disconnect(): void;
-  refresh(): Promise<void>;
+  /** Reloads rooms and server info; after a reconnect also the open room's graph and resets. */
+  refresh(options?: { reloadOpenRoom?: boolean }): Promise<void>;
   applyStreamMessages(messages: readonly AdminStreamMessage[]): void;
   openRoom(roomId: string): Promise<void>;
   selectEvent(eventId: string | null, options?: { focus?: boolean }): void;
@@ -161,7 +162,7 @@ export function createAdminStore(options: AdminStoreOptions = {}) {
           transport.onConnectionChange((connection) => {
             set({ connection });
             // Messages sent while the socket was down are lost: reload what we show.
-            if (connection === 'open' && wasOpen) void get().refresh();
+            if (connection === 'open' && wasOpen) void get().refresh({ reloadOpenRoom: true });
             if (connection === 'open') wasOpen = true;
           }),
         ];
@@ -174,7 +175,7 @@ export function createAdminStore(options: AdminStoreOptions = {}) {
         set({ transport: null, connection: 'closed' });
       },
 
-      async refresh() {
+      async refresh(refreshOptions = {}) {
         const transport = get().transport;
         if (!transport) return;
         try {
@@ -191,7 +192,7 @@ export function createAdminStore(options: AdminStoreOptions = {}) {
             authError: null,
           });
           const open = get().selectedRoomId;
-          if (open !== null && get().rooms[open] !== undefined) {
+          if (refreshOptions.reloadOpenRoom && open !== null && get().rooms[open] !== undefined) {
             // Reload the open room's graph: the stream may have missed updates.
             set({ graphs: without(get().graphs, open), resets: without(get().resets, open) });
             await get().openRoom(open);
