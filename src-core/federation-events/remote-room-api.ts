@@ -12,6 +12,12 @@ import { isJsonObject } from '../rules/json';
 
 const enc = encodeURIComponent;
 
+/**
+ * A PDU is at most 65,536 bytes (spec: "Size limits"), so a one-event answer (make_join's
+ * template, /event) never needs more than this; a bigger one is a peer wasting our memory.
+ */
+const SINGLE_EVENT_RESPONSE_BYTES = 1024 * 1024;
+
 /** What the API needs of the HTTP client (tests and fuzzers pass fakes). */
 export type RoomRequestClient = Pick<FederationHttpClient, 'request'>;
 
@@ -75,8 +81,8 @@ export class RemoteRoomApi {
     return { maxResponseBytes: this.limits.largeMaxBytes, timeoutMs: this.limits.largeTimeoutMs };
   }
 
-  private get small(): { timeoutMs: number } {
-    return { timeoutMs: this.limits.timeoutMs };
+  private get small(): { maxResponseBytes: number; timeoutMs: number } {
+    return { maxResponseBytes: SINGLE_EVENT_RESPONSE_BYTES, timeoutMs: this.limits.timeoutMs };
   }
 
   async eventAuth(
@@ -149,7 +155,9 @@ export class RemoteRoomApi {
   ): Promise<unknown[]> {
     const path = `/_matrix/federation/v1/get_missing_events/${enc(roomId)}`;
     const body = await this.client.request(destination, 'POST', path, {
-      ...this.small,
+      // `limit` events of up to 64 KiB each.
+      timeoutMs: this.limits.timeoutMs,
+      maxResponseBytes: Math.max(SINGLE_EVENT_RESPONSE_BYTES, request.limit * 65_536 * 2),
       body: {
         earliest_events: request.earliest,
         latest_events: request.latest,

@@ -33,6 +33,33 @@ export class StateFetchError extends Error {
   }
 }
 
+/**
+ * Throws unless a peer's state after `eventId` is whole: every event it listed obtained,
+ * verified and accepted, and the room's own create event at `m.room.create`. The resync must
+ * not take a hole (an event that was forged, unsigned, fails auth or never came) for the
+ * room's full state; the next resident is asked instead.
+ */
+export function requireCompleteState(
+  destination: string,
+  eventId: string,
+  fetched: FetchedState,
+  createEventId: string | undefined,
+): void {
+  if (fetched.unusable.length > 0) {
+    const shown = fetched.unusable.slice(0, 3).join(', ');
+    const more = fetched.unusable.length > 3 ? ` and ${fetched.unusable.length - 3} more` : '';
+    throw new StateFetchError(
+      `${destination} listed state at ${eventId} it did not give us verified and accepted: ${shown}${more}`,
+    );
+  }
+  const create = fetched.state.get(stateKey('m.room.create', ''));
+  if (create !== createEventId) {
+    throw new StateFetchError(
+      `${destination} gave state at ${eventId} with create event ${create ?? 'none'}, the room's is ${createEventId ?? 'unknown'}`,
+    );
+  }
+}
+
 export class StateFetcher {
   constructor(
     private readonly rooms: RoomServices,

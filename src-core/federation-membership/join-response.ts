@@ -57,8 +57,22 @@ export async function checkJoinResponse(options: {
       ? Promise.resolve([])
       : checkReceivedPdus([response.event], version, options.keys),
   ]);
+  // One unverifiable or foreign event makes the whole answer untrustworthy: state with a hole
+  // in it would be taken for the room's state, so ask another resident instead.
+  for (const [field, results] of [
+    ['state', stateChecked],
+    ['auth_chain', authChecked],
+  ] as const) {
+    for (const result of results) {
+      if (!result.ok) throw fail(`${field} event ${result.eventId ?? '(no ID)'}: ${result.reason}`);
+      if (result.event.roomId !== roomId) {
+        throw fail(`${field} event ${result.event.eventId} is from room ${result.event.roomId}`);
+      }
+    }
+  }
+  // A hash mismatch is not the resident's lie to detect: check 3 keeps the redacted form.
   const usable = (results: typeof stateChecked): RoomEvent[] =>
-    results.flatMap((r) => (r.ok && !r.redacted && r.event.roomId === roomId ? [r.event] : []));
+    results.flatMap((r) => (r.ok ? [r.event] : []));
   const stateEvents = usable(stateChecked);
   const authEvents = usable(authChecked);
 
@@ -87,9 +101,19 @@ export async function checkJoinResponse(options: {
   }
 
   const batch = prepareOutlierBatch([...authEvents, ...stateEvents], options.store, version);
+  const dropped = batch.dropped[0];
+  if (dropped) throw fail(`event ${dropped.eventId} cannot be judged: ${dropped.reason}`);
+  const stateIds = new Set(stateEvents.map((e) => e.eventId));
   const accepted = new Map<string, RoomEvent>();
-  for (const outlier of batch.outliers)
+  for (const outlier of batch.outliers) {
     if (!outlier.rejection) accepted.set(outlier.event.eventId, outlier.event);
+    // A resident's state holds only accepted events; one that fails auth is a forgery.
+    else if (stateIds.has(outlier.event.eventId)) {
+      throw fail(
+        `state event ${outlier.event.eventId} fails auth (${outlier.rejection.rule}): ${outlier.rejection.reason}`,
+      );
+    }
+  }
   const stateBefore = new Map<StateKey, string>();
   for (const event of stateEvents) {
     const known =

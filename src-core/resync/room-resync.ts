@@ -15,6 +15,7 @@ import type { AuthCheckDeps } from '../federation-events/event-auth-checks';
 import { checkAgainstAuthEvents, checkAgainstState } from '../federation-events/event-auth-checks';
 import type { RequestMeter } from '../federation-events/remote-room-api';
 import type { StateFetcher } from '../federation-events/state-fetcher';
+import { requireCompleteState } from '../federation-events/state-fetcher';
 import type { Logger } from '../logging/logger';
 import type { AuthVerdict } from '../rules/auth/auth-types';
 import type { StateMap } from '../rules/events/state-map';
@@ -293,21 +294,24 @@ export class RoomResync {
     const version = rooms.roomStore.getRoomVersion(this.roomId);
     if (!event || !version) throw new Error(`partial event ${eventId} is not stored`);
 
+    const createEventId = rooms.currentState.getCurrentStateEventId(
+      this.roomId,
+      'm.room.create',
+      '',
+    );
     const fetched = new Map<string, StateMap>();
     for (const prev of event.prevEventIds) {
       if (rooms.roomState.stateGroupAfter(prev) !== undefined) continue;
-      fetched.set(
+      const answer = await this.deps.stateFetcher.stateAfter(
+        destination,
+        this.roomId,
+        version,
         prev,
-        (
-          await this.deps.stateFetcher.stateAfter(
-            destination,
-            this.roomId,
-            version,
-            prev,
-            this.meter,
-          )
-        ).state,
+        this.meter,
       );
+      // A hole in the answer would become this event's "full" state: fail this destination.
+      requireCompleteState(destination, prev, answer, createEventId);
+      fetched.set(prev, answer.state);
     }
 
     let resets: StateReset[] = [];
