@@ -12,6 +12,8 @@ import type { RoomGraph } from '../dag/room-graph';
 export interface DagCanvasHandle {
   fit(): void;
   centreOn(eventId: string): void;
+  /** The top of the DAG (the oldest events) at a readable scale. */
+  showTop(): void;
 }
 
 const PALETTE_VARS: Record<keyof Palette, string> = {
@@ -77,6 +79,7 @@ export const DagCanvas = forwardRef<DagCanvasHandle, Props>(function DagCanvas(p
       palette.current ??= readPalette(canvas);
       const { graph, rows, options } = latest.current;
       const scaled: Camera = { ...camera.current, scale: camera.current.scale * ratio };
+      const started = performance.now();
       paintDag(
         context,
         { width: canvas.width, height: canvas.height },
@@ -86,7 +89,9 @@ export const DagCanvas = forwardRef<DagCanvasHandle, Props>(function DagCanvas(p
         palette.current,
         options,
       );
-      canvas.dataset['drawnAt'] = String(performance.now());
+      // Read by the browser benchmark (issue 5: ≥ 50 fps with 20,000 events).
+      canvas.dataset['paintMs'] = (performance.now() - started).toFixed(2);
+      canvas.dataset['paints'] = String(Number(canvas.dataset['paints'] ?? '0') + 1);
     });
   }, []);
 
@@ -97,7 +102,7 @@ export const DagCanvas = forwardRef<DagCanvasHandle, Props>(function DagCanvas(p
     const scale = Math.min(
       2,
       Math.max(
-        0.02,
+        0.002,
         Math.min(canvas.clientWidth / world.width, canvas.clientHeight / world.height),
       ),
     );
@@ -124,7 +129,12 @@ export const DagCanvas = forwardRef<DagCanvasHandle, Props>(function DagCanvas(p
     [paint],
   );
 
-  useImperativeHandle(ref, () => ({ fit, centreOn }), [fit, centreOn]);
+  const showTop = useCallback(() => {
+    camera.current = { x: 0, y: 0, scale: 1 };
+    paint();
+  }, [paint]);
+
+  useImperativeHandle(ref, () => ({ fit, centreOn, showTop }), [fit, centreOn, showTop]);
 
   useEffect(() => {
     palette.current = null;
@@ -146,7 +156,7 @@ export const DagCanvas = forwardRef<DagCanvasHandle, Props>(function DagCanvas(p
       const py = event.clientY - rect.top;
       const current = camera.current;
       const factor = Math.exp(-event.deltaY * 0.0015);
-      const scale = Math.min(8, Math.max(0.01, current.scale * factor));
+      const scale = Math.min(8, Math.max(0.002, current.scale * factor));
       const worldX = current.x + px / current.scale;
       const worldY = current.y + py / current.scale;
       camera.current = { scale, x: worldX - px / scale, y: worldY - py / scale };

@@ -63,7 +63,10 @@ export function DagScreen() {
   useEffect(() => {
     if (graph === undefined || fitted.current === graph.roomId) return;
     fitted.current = graph.roomId;
-    canvas.current?.fit();
+    // Big rooms are unreadable fitted whole: start small ones fitted, big ones at the top
+    // (a selected event, e.g. J, is centred by the focus request instead).
+    if (graph.layout.size <= 400) canvas.current?.fit();
+    else canvas.current?.showTop();
   }, [graph]);
 
   useEffect(() => {
