@@ -4,6 +4,7 @@
  * `Homeserver.start` only wires one object into the context.
  */
 import type { HomeserverConfig } from './config/homeserver-config';
+import { DestinationPolicy } from './federation-client/destination-policy';
 import { FederationHttpClient } from './federation-client/federation-http-client';
 import { OutboundQueue } from './federation-client/outbound-queue';
 import type { TransactionHandler } from './federation-api/transaction-handler';
@@ -18,6 +19,8 @@ import { ServerKeyStore } from './storage/server-key-store';
 import type { Clock } from './util/clock';
 
 export interface FederationServices {
+  /** The operator's allow/deny lists, applied to every request both ways. */
+  readonly destinationPolicy: DestinationPolicy;
   readonly client: FederationHttpClient;
   readonly keyRing: KeyRing;
   readonly outboundQueue: OutboundQueue;
@@ -37,7 +40,9 @@ export function createFederationServices(deps: {
   logger: Logger;
 }): FederationServices {
   const { config, database, signingKey, clock, logger } = deps;
+  const destinationPolicy = new DestinationPolicy(config.federation.destinations);
   const client = new FederationHttpClient({
+    destinationPolicy,
     serverName: config.serverName,
     signingKey,
     tls: {
@@ -48,6 +53,7 @@ export function createFederationServices(deps: {
     clock,
   });
   return {
+    destinationPolicy,
     client,
     keyRing: new KeyRing({
       serverName: config.serverName,
@@ -62,6 +68,7 @@ export function createFederationServices(deps: {
       serverName: config.serverName,
       store: new OutboundQueueStore(database),
       client,
+      destinationPolicy,
       clock,
       logger,
     }),

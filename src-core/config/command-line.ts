@@ -31,6 +31,12 @@ Options:
   --trusted-ca FILE           Extra PEM CA certificates to trust for outbound federation.
   --notary SERVER             A notary server for remote key queries (repeatable; default: none,
                               keys are fetched from each origin directly).
+  --federation-allow GLOB     Federate only with servers matching GLOB (repeatable; * and ?
+                              over the server name or its host, e.g. *.example.org). Loopback
+                              servers stay allowed unless denied. Default: every server.
+  --federation-deny GLOB      Never federate with servers matching GLOB (repeatable; wins over
+                              --federation-allow): outbound requests fail without touching the
+                              network, inbound ones get 403 M_FORBIDDEN. Default: none.
   --log-level LEVEL           debug | info | warn | error | silent (default: info). Logs are JSON
                               lines on stderr.
   --config FILE               A JSON file with any of the settings above (flags win).
@@ -85,8 +91,21 @@ type FileSettings = Partial<{
   insecureSkipTlsVerify: boolean;
   trustedCa: string;
   notaryServers: string[];
+  /** The only nested setting: `{ "federation": { "destinations": { "allow": [...], "deny": [...] } } }`. */
+  federation: { destinations?: { allow?: unknown; deny?: unknown } };
   logLevel: string;
 }>;
+
+/** Destination globs: non-empty strings without whitespace (a typo must not match everyone). */
+function globList(flag: string, value: unknown): string[] {
+  if (!Array.isArray(value)) throw new ConfigError(`${flag} must be a list of patterns`);
+  return value.map((pattern: unknown) => {
+    if (typeof pattern !== 'string' || pattern === '' || /\s/.test(pattern)) {
+      throw new ConfigError(`${flag}: ${JSON.stringify(pattern)} is not a server name pattern`);
+    }
+    return pattern;
+  });
+}
 
 function readConfigFile(file: string): FileSettings {
   let parsed: unknown;
@@ -119,6 +138,8 @@ export function parseCommandLine(argv: readonly string[], cwd: string): CommandL
         'insecure-skip-tls-verify': { type: 'boolean' },
         'trusted-ca': { type: 'string' },
         notary: { type: 'string', multiple: true },
+        'federation-allow': { type: 'string', multiple: true },
+        'federation-deny': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
         config: { type: 'string' },
         help: { type: 'boolean' },
@@ -167,6 +188,12 @@ export function parseCommandLine(argv: readonly string[], cwd: string): CommandL
   const trustedCa = values['trusted-ca'] ?? file.trustedCa;
   config.federation.trustedCaFile = trustedCa && path.resolve(cwd, trustedCa);
   config.federation.notaryServers = values.notary ?? file.notaryServers ?? [];
+  const fileLists = file.federation?.destinations;
+  const allow = values['federation-allow'] ?? fileLists?.allow;
+  config.federation.destinations = {
+    allow: allow === undefined ? undefined : globList('--federation-allow', allow),
+    deny: globList('--federation-deny', values['federation-deny'] ?? fileLists?.deny ?? []),
+  };
 
   const logLevel = values['log-level'] ?? file.logLevel;
   if (logLevel !== undefined) config.logLevel = oneOf('--log-level', logLevel, LOG_LEVELS);

@@ -32,6 +32,12 @@ export interface HomeserverConfig {
     notaryServers: string[];
     /** Limits on requests for room data; defaults suit huge rooms, tests shrink them. */
     roomRequests: RoomRequestLimits;
+    /**
+     * Which servers we federate with at all, as globs over the server name or its host
+     * (destination-policy.ts). `allow` undefined: everyone not denied. Loopback servers stay
+     * allowed under an `allow` list unless `deny` names them.
+     */
+    destinations: { allow: string[] | undefined; deny: string[] };
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   resync: {
@@ -86,6 +92,7 @@ export function defaultConfig(cwd: string): HomeserverConfig {
         largeTimeoutMs: 10 * 60_000,
         largeMaxBytes: 500 * 1024 * 1024,
       },
+      destinations: { allow: undefined, deny: [] },
     },
     logLevel: 'info',
     resync: { startPaused: false },

@@ -5,10 +5,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { HomeserverContext } from '../homeserver-context';
+import { RoomServerAcl } from '../rooms/room-server-acl';
+import { refuseDeniedOrigins } from './denied-origin-hook';
 import { installStrictJsonBodyParser } from './federation-json-body';
 import { registerInvite } from './invite';
 import { registerMembershipHandshake } from './membership-handshake';
 import { registerRoomDataEndpoints } from './room-data-routes';
+import { roomAclCheck } from './room-acl-check';
 import { registerSendTransaction } from './send-transaction';
 import { registerFederationVersion } from './version';
 
@@ -16,6 +19,9 @@ export function registerFederationApi(app: FastifyInstance, context: HomeserverC
   void app.register(async (federation) => {
     installStrictJsonBodyParser(federation);
     federation.decorateRequest('federationOrigin', undefined);
+    // Before authentication: checking a denied origin's signature would mean fetching its key.
+    federation.addHook('onRequest', refuseDeniedOrigins(context.federation.destinationPolicy));
+    const acl = roomAclCheck(new RoomServerAcl(context.rooms));
     registerFederationVersion(federation);
     registerSendTransaction(federation, {
       serverName: context.serverName,
@@ -32,12 +38,14 @@ export function registerFederationApi(app: FastifyInstance, context: HomeserverC
       keyRing: context.federation.keyRing,
       clock: context.clock,
       resident: () => context.federationEvents.resident,
+      acl,
     });
     registerInvite(federation, {
       serverName: context.serverName,
       keyRing: context.federation.keyRing,
       clock: context.clock,
       receiver: () => context.federationEvents.invites,
+      acl,
     });
   });
 }

@@ -8,6 +8,7 @@ import type { MembershipKind } from '../federation-membership/resident-membershi
 import { MatrixError } from '../http/matrix-error';
 import type { OriginAuthenticationDeps } from './authenticate-origin';
 import { authenticateOrigin, requireOrigin } from './authenticate-origin';
+import type { RoomAclCheck } from './room-acl-check';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -29,15 +30,16 @@ function versionsParam(query: Query): string[] {
 
 export function registerMembershipHandshake(
   app: FastifyInstance,
-  deps: OriginAuthenticationDeps & { resident: () => ResidentMembership },
+  deps: OriginAuthenticationDeps & { resident: () => ResidentMembership; acl: RoomAclCheck },
 ): void {
   const kinds: MembershipKind[] = ['join', 'leave', 'knock'];
   for (const kind of kinds) {
     app.get<{ Params: { roomId: string; userId: string }; Querystring: Query }>(
       `/_matrix/federation/v1/make_${kind}/:roomId/:userId`,
       { preHandler: authenticateOrigin(deps) },
-      async (request) =>
-        deps
+      async (request) => {
+        deps.acl(request.params.roomId, requireOrigin(request));
+        return deps
           .resident()
           .makeMembership(
             kind,
@@ -45,7 +47,8 @@ export function registerMembershipHandshake(
             request.params.roomId,
             request.params.userId,
             versionsParam(request.query),
-          ),
+          );
+      },
     );
     const sendPath =
       kind === 'knock'
@@ -57,6 +60,7 @@ export function registerMembershipHandshake(
       async (request) => {
         const stable = parseBooleanParam(request.query, 'omit_members');
         const unstable = parseBooleanParam(request.query, 'org.matrix.msc3706.partial_state');
+        deps.acl(request.params.roomId, requireOrigin(request));
         return deps
           .resident()
           .sendMembership(

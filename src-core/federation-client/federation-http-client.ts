@@ -14,6 +14,8 @@ import { parseJsonStrict } from '../rules/canonical-json/strict-parse';
 import type { SigningKey } from '../rules/signing/signing-key';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../logging/logger';
+import type { DestinationPolicy } from './destination-policy';
+import { DestinationDeniedError } from './destination-policy';
 import { FederationRequestError } from './federation-request-error';
 import { httpsFetch, HttpsFetchError } from './https-fetch';
 import type { HttpsFetchResponse } from './https-fetch';
@@ -56,6 +58,8 @@ export interface FederationHttpClientOptions {
   clock: Clock;
   /** Defaults to real DNS and HTTPS well-known lookups. */
   discovery?: ServerDiscovery;
+  /** The operator's allow/deny lists; every destination is allowed when absent. */
+  destinationPolicy?: DestinationPolicy;
 }
 
 /** `path?query` with the query encoded the way it is sent (and therefore signed). */
@@ -105,6 +109,10 @@ export class FederationHttpClient {
     path: string,
     options: FederationRequestOptions = {},
   ): Promise<T> {
+    // Before discovery: a denied server must not even see our DNS or well-known lookups.
+    if (this.options.destinationPolicy?.allows(destination) === false) {
+      throw new DestinationDeniedError(destination, method, path);
+    }
     const uri = buildRequestUri(path, options.query);
     const fail = (
       kind: ConstructorParameters<typeof FederationRequestError>[3],

@@ -15,7 +15,9 @@ export type FederationFailureKind =
   /** The response was not the strict JSON we require. */
   | 'bad_response'
   /** We gave up ourselves (shutdown). */
-  | 'aborted';
+  | 'aborted'
+  /** Our own destination lists forbid talking to this server; nothing was sent. */
+  | 'denied';
 
 export class FederationRequestError extends Error {
   constructor(

@@ -7,12 +7,18 @@
  *
  * Transaction IDs are derived from the queue rows they carry, so a retry of an unanswered
  * transaction reuses its ID and the receiver's idempotency check catches a lost 200.
+ *
+ * Delivery filters (the operator's destination lists, rooms' `m.room.server_acl`) are applied
+ * twice: at enqueue, so nothing is stored for a server that may not have it, and again just
+ * before sending, so rows queued before a deny (an ACL sent later, a list changed across a
+ * restart) are dropped rather than delivered or retried forever.
  */
 import type { JsonObject } from '../rules/json';
 import type { Logger } from '../logging/logger';
 import type { OutboundQueueStore } from '../storage/outbound-queue-store';
 import type { Clock } from '../util/clock';
 import { backoffDelayMs } from './destination-backoff';
+import type { DestinationPolicy } from './destination-policy';
 import type { FederationRequestOptions } from './federation-http-client';
 
 export const MAX_PDUS_PER_SEND = 50;
@@ -41,7 +47,18 @@ export interface OutboundQueueOptions {
   logger: Logger;
   /** [0, 1) for backoff jitter; Math.random by default. */
   random?: () => number;
+  /** The operator's allow/deny lists; denied destinations get nothing queued or sent. */
+  destinationPolicy?: DestinationPolicy;
 }
+
+export type QueueItemKind = 'pdu' | 'edu';
+
+/** Whether `destination` may receive `item`; false drops the item for that destination. */
+export type DeliveryFilter = (
+  destination: string,
+  kind: QueueItemKind,
+  item: JsonObject,
+) => boolean;
 
 export interface DestinationQueueStatus {
   destination: string;
@@ -50,6 +67,11 @@ export interface DestinationQueueStatus {
   retryAtTs: number | undefined;
   lastError: string | undefined;
   sending: boolean;
+}
+
+interface QueuedItem {
+  queueId: number;
+  item: JsonObject;
 }
 
 interface DestinationState {
@@ -66,9 +88,21 @@ export class OutboundQueue {
   private started = false;
   private stopped = false;
   private readonly log: Logger;
+  private readonly filters: DeliveryFilter[] = [];
 
   constructor(private readonly options: OutboundQueueOptions) {
     this.log = options.logger.child({ component: 'outbound-queue' });
+    const policy = options.destinationPolicy;
+    if (policy) this.filters.push((destination) => policy.allows(destination));
+  }
+
+  /** Adds a filter (the room ACL filter is wired once the room services exist). */
+  addDeliveryFilter(filter: DeliveryFilter): void {
+    this.filters.push(filter);
+  }
+
+  private mayDeliver(destination: string, kind: QueueItemKind, item: JsonObject): boolean {
+    return this.filters.every((filter) => filter(destination, kind, item));
   }
 
   /** Resumes every destination that still has queued items, honouring stored backoff. */
@@ -123,8 +157,10 @@ export class OutboundQueue {
     });
   }
 
-  private enqueue(destinations: Iterable<string>, kind: 'pdu' | 'edu', item: JsonObject): void {
-    const targets = [...new Set(destinations)].filter((d) => d !== this.options.serverName);
+  private enqueue(destinations: Iterable<string>, kind: QueueItemKind, item: JsonObject): void {
+    const targets = [...new Set(destinations)].filter(
+      (d) => d !== this.options.serverName && this.mayDeliver(d, kind, item),
+    );
     if (targets.length === 0) return;
     this.options.store.enqueue(targets, kind, JSON.stringify(item), this.options.clock.now());
     // The timer fires after the caller's synchronous transaction has committed; if it rolled
@@ -167,8 +203,17 @@ export class OutboundQueue {
     state.sending = true;
     try {
       while (!this.stopped) {
-        const pdus = this.options.store.peek(destination, 'pdu', MAX_PDUS_PER_SEND);
-        const edus = this.options.store.peek(destination, 'edu', MAX_EDUS_PER_SEND);
+        const pdus = this.deliverable(
+          destination,
+          'pdu',
+          this.options.store.peek(destination, 'pdu', MAX_PDUS_PER_SEND),
+        );
+        const edus = this.deliverable(
+          destination,
+          'edu',
+          this.options.store.peek(destination, 'edu', MAX_EDUS_PER_SEND),
+        );
+        if (pdus === undefined || edus === undefined) continue;
         if (pdus.length === 0 && edus.length === 0) break;
         const ok = await this.sendOne(destination, pdus, edus);
         if (!ok) break;
@@ -187,18 +232,42 @@ export class OutboundQueue {
     }
   }
 
+  /**
+   * The peeked rows parsed, or undefined when some were no longer deliverable: those rows are
+   * deleted and the caller peeks again (so a transaction is still filled up to the limits).
+   */
+  private deliverable(
+    destination: string,
+    kind: QueueItemKind,
+    rows: { queueId: number; json: string }[],
+  ): QueuedItem[] | undefined {
+    const items = rows.map((row) => ({
+      queueId: row.queueId,
+      item: JSON.parse(row.json) as JsonObject,
+    }));
+    const dropped = items.filter(({ item }) => !this.mayDeliver(destination, kind, item));
+    if (dropped.length === 0) return items;
+    this.options.store.remove(dropped.map(({ queueId }) => queueId));
+    this.log.info('dropped queued items the destination may no longer receive', {
+      destination,
+      kind,
+      count: dropped.length,
+    });
+    return undefined;
+  }
+
   private async sendOne(
     destination: string,
-    pdus: { queueId: number; json: string }[],
-    edus: { queueId: number; json: string }[],
+    pdus: QueuedItem[],
+    edus: QueuedItem[],
   ): Promise<boolean> {
     const ids = [...pdus, ...edus].map((item) => item.queueId);
     const txnId = `${Math.min(...ids)}-${Math.max(...ids)}-${ids.length}`;
     const body = {
       origin: this.options.serverName,
       origin_server_ts: this.options.clock.now(),
-      pdus: pdus.map((item) => JSON.parse(item.json) as JsonObject),
-      edus: edus.map((item) => JSON.parse(item.json) as JsonObject),
+      pdus: pdus.map(({ item }) => item),
+      edus: edus.map(({ item }) => item),
     };
     try {
       const response = await this.options.client.request<unknown>(

@@ -4,8 +4,10 @@
  * the origin's users), and only about rooms it is in. While a room is partial-stated the
  * membership index lacks the omitted members, so `servers_in_room` from send_join counts as
  * "in the room" too (as Synapse's `get_current_hosts_in_room_or_partial_state_approximation`).
+ * A room's EDUs from a server its `m.room.server_acl` denies are ignored like its PDUs are.
  */
 import { serverNameOf } from '../rules/identifiers/server-name-of';
+import { RoomServerAcl } from '../rooms/room-server-acl';
 import type { RoomServices } from '../rooms/room-services';
 import type { ServerSharingStore } from '../storage/server-sharing-store';
 import { serversInRoomApproximation } from '../sync/room-sharing';
@@ -23,7 +25,10 @@ export function participatesIn(rooms: RoomServices, serverName: string, roomId: 
   );
 }
 
-/** We take part in the room and `origin` is in it (or named in its `servers_in_room`). */
+/**
+ * We take part in the room, `origin` is in it (or named in its `servers_in_room`) and the
+ * room's server ACL does not deny it.
+ */
 export function originInRoom(
   rooms: RoomServices,
   serverName: string,
@@ -32,7 +37,8 @@ export function originInRoom(
 ): boolean {
   return (
     participatesIn(rooms, serverName, roomId) &&
-    serversInRoomApproximation(rooms, roomId).has(origin)
+    serversInRoomApproximation(rooms, roomId).has(origin) &&
+    new RoomServerAcl(rooms).allows(roomId, origin)
   );
 }
 

@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger';
 import type { SigningKey } from '../rules/signing/signing-key';
 import type { StreamCounter } from '../storage/stream-counter';
 import type { Clock } from '../util/clock';
+import { RoomServerAcl } from '../rooms/room-server-acl';
 import type { RoomServices } from '../rooms/room-services';
 import { IncomingEventHandler } from './incoming-event-handler';
 import { RemoteRoomApi } from './remote-room-api';
@@ -52,6 +53,11 @@ export function createFederationEventServices(deps: {
   );
   // New local events reach other servers through the durable queue, in the persisting transaction.
   rooms.sender.setFanout(federation.outboundQueue);
+  // Nothing for a room reaches a server its m.room.server_acl denies (spec: "Server ACLs").
+  const acl = new RoomServerAcl(rooms);
+  federation.outboundQueue.addDeliveryFilter((destination, kind, item) =>
+    acl.mayDeliver(destination, kind, item),
+  );
   federation.transactionHandler = incoming;
   const resident = new ResidentMembership(
     serverName,

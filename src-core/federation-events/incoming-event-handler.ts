@@ -14,9 +14,12 @@ import type { Logger } from '../logging/logger';
 import type { AuthVerdict } from '../rules/auth/auth-types';
 import type { RoomEvent } from '../rules/events/room-event';
 import type { StateMap } from '../rules/events/state-map';
+import type { Pdu } from '../rules/events/pdu';
+import { computeEventId } from '../rules/hashes/event-id';
 import { isJsonObject } from '../rules/json';
 import type { RoomVersion } from '../rules/room-versions';
 import type { PersistedEvent } from '../rooms/event-persister';
+import { RoomServerAcl } from '../rooms/room-server-acl';
 import type { ComputedState } from '../rooms/room-state';
 import type { RoomServices } from '../rooms/room-services';
 import type { Rejection } from '../storage/event-store';
@@ -39,10 +42,22 @@ export const MISSING_EVENTS_LIMIT = 20;
 /** EDUs are routed by type to whoever handles them (typing, receipts, to-device, …). */
 export type EduRoute = (origin: string, content: Record<string, unknown>) => void | Promise<void>;
 
+/** The ID a PDU is reported under before it is checked: v1/v2 carry it, later ones hash to it. */
+function reportedEventId(raw: unknown, version: RoomVersion): string | undefined {
+  if (!isJsonObject(raw)) return undefined;
+  if (typeof raw['event_id'] === 'string') return raw['event_id'];
+  try {
+    return computeEventId(raw as unknown as Pdu, version);
+  } catch {
+    return undefined;
+  }
+}
+
 export class IncomingEventHandler implements TransactionHandler {
   private readonly queue = new KeyedQueue();
   private readonly eduRoutes = new Map<string, EduRoute>();
   private readonly log: Logger;
+  private readonly acl: RoomServerAcl;
 
   constructor(
     private readonly serverName: string,
@@ -53,6 +68,7 @@ export class IncomingEventHandler implements TransactionHandler {
     logger: Logger,
   ) {
     this.log = logger.child({ component: 'incoming-events' });
+    this.acl = new RoomServerAcl(rooms);
   }
 
   routeEdu(type: string, route: EduRoute): void {
@@ -133,6 +149,21 @@ export class IncomingEventHandler implements TransactionHandler {
           isJsonObject(raw) && typeof raw['event_id'] === 'string' ? raw['event_id'] : roomId;
         results[id] = { error: `not participating in room ${roomId}` };
       }
+      return results;
+    }
+    // Spec: server-server "Server Access Control Lists" — /send is checked per PDU, against the
+    // room's current ACL and the origin that sent the transaction.
+    if (!this.acl.allows(roomId, origin)) {
+      for (const raw of raws) {
+        results[reportedEventId(raw, version) ?? roomId] = {
+          error: `${origin} is denied by the server ACL of room ${roomId}`,
+        };
+      }
+      this.log.info('dropped PDUs from a server the room ACL denies', {
+        origin,
+        room_id: roomId,
+        count: raws.length,
+      });
       return results;
     }
     const checked = await checkReceivedPdus(raws, version, this.keys);
