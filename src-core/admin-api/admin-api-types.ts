@@ -179,6 +179,12 @@ export interface AdminApi {
   stepResync(roomId: string, events: number): Promise<ResyncProgress>;
   setResyncThrottle(roomId: string, eventsPerSecond: number | null): Promise<ResyncProgress>;
   joinRoom(request: JoinRoomRequest): Promise<{ roomId: string }>;
+  /**
+   * Starts the embedded demo federation (resident servers on loopback hosting a generated room)
+   * and partially joins the admin user to its room, resync paused at J. Idempotent: a second
+   * call returns the same room.
+   */
+  startDemo(): Promise<{ roomId: string }>;
   /** Subscribes to the live stream; returns the unsubscribe function. */
   subscribe(listener: (message: AdminStreamMessage) => void): () => void;
 }

@@ -108,6 +108,7 @@ export function registerAdminApi(
         ...(userId === undefined ? {} : { userId }),
       });
     });
+    admin.post(`${ADMIN_API_PREFIX}/demo`, async () => service().startDemo());
   });
 
   // The live stream: one WebSocket per GUI, each message one AdminStreamMessage as JSON.
@@ -133,5 +134,7 @@ export function registerAdminApi(
   app.addHook('onClose', async () => {
     for (const client of sockets.clients) client.terminate();
     sockets.close();
+    // The demo federation's servers live exactly as long as this server.
+    await deps.admin().stopDemo();
   });
 }

@@ -23,6 +23,8 @@ import type {
   StateReset,
 } from './admin-api-types';
 import { SERVER_SOFTWARE } from '../federation-api/version';
+import type { DemoFederationOptions } from '../demo/demo-federation';
+import { DEFAULT_DEMO_OPTIONS, DemoFederation } from '../demo/demo-federation';
 
 /** Events per listEvents page at most: the DAG view pages through big rooms. */
 export const MAX_EVENTS_PAGE = 50_000;
@@ -35,6 +37,8 @@ export class AdminService implements AdminApi {
   private readonly dag: DagInspectionStore;
   private readonly resyncStore: ResyncStore;
   private readonly startedTs: number;
+  /** The demo federation, once asked for (one per process run; stopped with the server). */
+  private demo: Promise<DemoFederation> | undefined;
 
   constructor(private readonly context: HomeserverContext) {
     this.dag = new DagInspectionStore(context.database);
@@ -287,5 +291,42 @@ export class AdminService implements AdminApi {
     if (!this.context.accounts.userExists(userId)) throw notFound(`No local user ${userId}`);
     const roomId = await this.context.rooms.membership.join(userId, request.room, request.via, {});
     return { roomId };
+  }
+
+  async startDemo(
+    options: DemoFederationOptions = DEFAULT_DEMO_OPTIONS,
+  ): Promise<{ roomId: string }> {
+    if (!this.demo) {
+      const report = (message: string, fields: Record<string, unknown> = {}): void => {
+        this.context.logger.info(message, fields);
+        this.publishLog({ ts: this.context.clock.now(), level: 'info', message, fields });
+      };
+      this.demo = DemoFederation.start(
+        {
+          local: this.context,
+          join: async (roomId, via) => (await this.joinRoom({ room: roomId, via })).roomId,
+          report,
+        },
+        options,
+      );
+      // A failed start may be retried; the error goes to the caller and the log view.
+      this.demo.catch((error: unknown) => {
+        this.demo = undefined;
+        this.context.logger.warn('demo federation failed to start', { error: String(error) });
+      });
+    }
+    return { roomId: (await this.demo).roomId };
+  }
+
+  /** Stops the demo servers, if any (the homeserver calls this as it stops). */
+  async stopDemo(): Promise<void> {
+    const demo = this.demo;
+    this.demo = undefined;
+    if (!demo) return;
+    try {
+      await (await demo).stop();
+    } catch {
+      // It never started: nothing runs.
+    }
   }
 }

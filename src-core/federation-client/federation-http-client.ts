@@ -100,6 +100,14 @@ export class FederationHttpClient {
   }
 
   /**
+   * Trusts one more certificate (PEM) from now on, besides the system roots and the configured
+   * CA: the in-process demo federation's self-signed loopback servers.
+   */
+  trustCertificate(pem: string): void {
+    this.tlsOptions.ca = [...(this.tlsOptions.ca ?? rootCertificates), pem];
+  }
+
+  /**
    * Sends one request to `destination` and returns its parsed JSON body. `path` must already be
    * percent-encoded (encode each identifier with `encodeURIComponent`).
    */

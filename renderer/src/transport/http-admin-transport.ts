@@ -145,6 +145,10 @@ export class HttpAdminTransport implements AdminTransport {
     });
   }
 
+  startDemo(): Promise<{ roomId: string }> {
+    return this.call('POST', '/demo', {});
+  }
+
   private setState(state: StreamConnectionState): void {
     this.state = state;
     for (const listener of this.stateListeners) listener(state);

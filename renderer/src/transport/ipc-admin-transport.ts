@@ -63,6 +63,10 @@ export class IpcAdminTransport implements AdminTransport {
     return unwrap('joinRoom', await this.bridge.joinRoom(request));
   }
 
+  async startDemo(): Promise<{ roomId: string }> {
+    return unwrap('startDemo', await this.bridge.startDemo());
+  }
+
   subscribe(listener: (message: AdminStreamMessage) => void): () => void {
     return this.bridge.onStreamMessage(listener);
   }

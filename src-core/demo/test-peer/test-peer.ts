@@ -113,6 +113,13 @@ export class TestPeer {
     return room;
   }
 
+  /** Hosts a room another server created, from its events in stream order (ScriptedRoom.adopt). */
+  adoptRoom(versionId: string, roomId: string, pdus: Iterable<PeerJsonObject>): ScriptedRoom {
+    const room = ScriptedRoom.adopt(this.keyFor, versionId, roomId, pdus);
+    this.hosted.set(room.roomId, room);
+    return room;
+  }
+
   room(roomId: string): ScriptedRoom {
     const room = this.hosted.get(roomId);
     if (!room) throw new Error(`the test peer hosts no room ${roomId}`);
