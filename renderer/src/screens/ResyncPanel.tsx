@@ -60,6 +60,9 @@ export function ResyncPanel() {
       ? undefined
       : (s.resync[s.selectedRoomId] ?? s.rooms[s.selectedRoomId]?.resync ?? undefined),
   );
+  const offline = useAdmin((s) =>
+    s.selectedRoomId === null ? false : s.offlineRooms[s.selectedRoomId] !== undefined,
+  );
   const [stepCount, setStepCount] = useState(1);
   const [throttle, setThrottle] = useState<number>(THROTTLE_STOPS.length - 1);
   const [now, setNow] = useState(() => Date.now());
@@ -183,7 +186,11 @@ export function ResyncPanel() {
       </div>
       {progress === undefined ? (
         <p className="muted">
-          {roomId === null ? 'No room selected.' : 'This room has no resync (it was joined fully).'}
+          {roomId === null
+            ? 'No room selected.'
+            : offline
+              ? 'An offline room (from a file) has no resync.'
+              : 'This room has no resync (it was joined fully).'}
         </p>
       ) : (
         <>
