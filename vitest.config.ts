@@ -7,6 +7,7 @@ export default defineConfig({
       'tools/**/*.test.ts',
       'renderer/src/**/*.test.ts',
       'renderer/src/**/*.test.tsx',
+      'electron/**/*.test.ts',
     ],
     // Integration tests start real servers on loopback; keep the two cores busy but not swamped.
     maxWorkers: 2,

@@ -6,6 +6,7 @@
  * Error's own fields (status, errcode) when it crosses processes.
  */
 import type { AdminApi, AdminStreamMessage } from '../../../src-core/admin-api/admin-api-types';
+import type { DesktopAppCommand, DesktopSettings, DesktopSettingsState } from './desktop-settings';
 
 export type IpcResult<T> =
   { ok: true; value: T } | { ok: false; status: number; errcode: string; error: string };
@@ -18,12 +19,18 @@ export type SkeinIpcBridge = {
   ) => Promise<IpcResult<Awaited<ReturnType<AdminApi[M]>>>>;
 } & {
   /** Bumped when this contract changes, so a stale preload is reported instead of misbehaving. */
-  readonly bridgeVersion: 1;
+  readonly bridgeVersion: 2;
   /** Live stream: every AdminStreamMessage from the core; returns the unsubscribe function. */
   onStreamMessage(callback: (message: AdminStreamMessage) => void): () => void;
+  /** Version 2: the desktop app's settings (server name, port, TLS, registration, data folder). */
+  getSettings(): Promise<IpcResult<DesktopSettingsState>>;
+  /** Validates and saves; the answer says which changes wait for a restart. */
+  updateSettings(changes: Partial<DesktopSettings>): Promise<IpcResult<DesktopSettingsState>>;
+  /** Version 2: menu items the renderer carries out ("Join room…", "Settings…"). */
+  onAppCommand(callback: (command: DesktopAppCommand) => void): () => void;
 };
 
-export const IPC_BRIDGE_VERSION = 1;
+export const IPC_BRIDGE_VERSION = 2;
 
 /** The names the preload must implement (the main process can check against the same list). */
 export const ADMIN_METHOD_NAMES: readonly AdminMethodName[] = [
@@ -38,6 +45,7 @@ export const ADMIN_METHOD_NAMES: readonly AdminMethodName[] = [
   'stepResync',
   'setResyncThrottle',
   'joinRoom',
+  'startDemo',
 ];
 
 declare global {
