@@ -1,7 +1,13 @@
 /** Every benchmark suite, in the order `npm run bench` runs them. Add new suites here. */
 import type { BenchmarkSuite } from '../benchmark-suite';
 import { joinsSuite } from './joins';
+import { loadSuite } from './load';
 import { persistenceSuite } from './persistence';
 import { rulesSuite } from './rules';
 
-export const ALL_SUITES: readonly BenchmarkSuite[] = [rulesSuite, persistenceSuite, joinsSuite];
+export const ALL_SUITES: readonly BenchmarkSuite[] = [
+  rulesSuite,
+  persistenceSuite,
+  joinsSuite,
+  loadSuite,
+];

@@ -1,0 +1,276 @@
+/**
+ * Client load on loopback (reliability issue §4): N clients register, join one shared room and
+ * create a few rooms of their own, then for a fixed time each sends messages at a seeded,
+ * jittered pace while long-polling /sync. Bounded: sending stops at the deadline, the sync loops
+ * stop once every client has seen every shared-room message (or a drain deadline passes).
+ *
+ * Counted: every non-200 (an error), every sent event ID some member's sync never returned
+ * (lost), the send latency (request to 200) and the sync wake-up latency — from the moment the
+ * sender had its 200 to the moment another member's /sync returned the event (clamped at 0: a
+ * sync may return before the sender's own 200 arrives).
+ */
+import type { Homeserver } from '../../src-core/homeserver';
+import type { TestUser } from '../../src-core/testing/matrix-test-client';
+import { expectStatus, registerUser } from '../../src-core/testing/matrix-test-client';
+import { startTestHomeserver } from '../../src-core/testing/test-homeserver';
+import { SeededRandom } from '../fixtures/seeded-random';
+import { percentile } from '../timing';
+
+export interface ClientLoadOptions {
+  clients: number;
+  /** Sending time; the drain afterwards is extra. */
+  durationMs: number;
+  /** Rooms each client creates for itself (and sends to now and then). */
+  ownRooms: number;
+  /** Mean time between one client's sends; each gap is jittered ±50%. */
+  sendIntervalMs: number;
+  seed: number;
+  /** Called while the load runs (peak-RSS sampling). */
+  onTick?: () => void;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface ClientLoadResult {
+  sent: number;
+  /** (event, member) pairs delivered through /sync. */
+  deliveries: number;
+  errors: number;
+  errorSamples: string[];
+  lost: number;
+  send: LatencySummary;
+  syncWake: LatencySummary;
+  peakRssBytes: number;
+  wallMs: number;
+}
+
+const SYNC_TIMEOUT_MS = 5_000;
+const DRAIN_DEADLINE_MS = 30_000;
+
+export function summariseLatency(samples: readonly number[]): LatencySummary {
+  if (samples.length === 0) return { count: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted[sorted.length - 1] as number,
+  };
+}
+
+interface SyncBody {
+  next_batch: string;
+  rooms?: { join?: Record<string, { timeline?: { events?: { event_id: string }[] } }> };
+}
+
+class ErrorLog {
+  count = 0;
+  readonly samples: string[] = [];
+  record(what: string): void {
+    this.count++;
+    if (this.samples.length < 10) this.samples.push(what);
+  }
+}
+
+export async function runClientLoad(options: ClientLoadOptions): Promise<ClientLoadResult> {
+  const started = performance.now();
+  let peakRss = process.memoryUsage.rss();
+  const sampleRss = () => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    options.onTick?.();
+  };
+  const sampler = setInterval(sampleRss, 50);
+  const server = await startTestHomeserver();
+  try {
+    return await drive(server, options, sampleRss, started);
+  } finally {
+    clearInterval(sampler);
+    sampleRss();
+    await server.stop();
+  }
+
+  async function drive(
+    hs: Homeserver,
+    opts: ClientLoadOptions,
+    tick: () => void,
+    t0: number,
+  ): Promise<ClientLoadResult> {
+    const errors = new ErrorLog();
+    const random = new SeededRandom(opts.seed);
+    const users: TestUser[] = [];
+    for (let i = 0; i < opts.clients; i++) users.push(await registerUser(hs, `load${i}`));
+    const owner = users[0] as TestUser;
+    const shared = expectStatus<{ room_id: string }>(
+      await owner.call('POST', '/createRoom', { preset: 'public_chat', name: 'load' }),
+      200,
+    ).room_id;
+    const ownRooms = new Map<TestUser, string[]>();
+    await Promise.all(
+      users.map(async (user) => {
+        if (user !== owner) {
+          expectStatus(await user.call('POST', `/join/${encodeURIComponent(shared)}`, {}), 200);
+        }
+        const mine: string[] = [];
+        for (let r = 0; r < opts.ownRooms; r++) {
+          mine.push(
+            expectStatus<{ room_id: string }>(
+              await user.call('POST', '/createRoom', { preset: 'private_chat' }),
+              200,
+            ).room_id,
+          );
+        }
+        ownRooms.set(user, mine);
+      }),
+    );
+    tick();
+
+    // Start every sync stream at "now", after all joins: what follows must all arrive.
+    const since = new Map<TestUser, string>();
+    await Promise.all(
+      users.map(async (user) => {
+        const body = expectStatus<SyncBody>(await user.call('GET', '/sync?timeout=0'), 200);
+        since.set(user, body.next_batch);
+      }),
+    );
+
+    /** event ID → time its sender had the 200; room per event. */
+    const accepted = new Map<string, { at: number; roomId: string; sender: TestUser }>();
+    const seen = new Map<TestUser, Map<string, number>>(users.map((u) => [u, new Map()]));
+    const sendLatencies: number[] = [];
+    let sending = true;
+    let syncing = true;
+
+    const sharedSent = () =>
+      [...accepted.entries()].filter(([, a]) => a.roomId === shared).map(([id]) => id);
+    const everyoneHasAll = () => {
+      const ids = sharedSent();
+      return users.every((u) => {
+        const got = seen.get(u) as Map<string, number>;
+        const own = [...accepted.entries()].filter(
+          ([, a]) => a.sender === u && a.roomId !== shared,
+        );
+        return ids.every((id) => got.has(id)) && own.every(([id]) => got.has(id));
+      });
+    };
+
+    const syncLoop = async (user: TestUser) => {
+      const got = seen.get(user) as Map<string, number>;
+      while (syncing) {
+        const path = `/sync?timeout=${SYNC_TIMEOUT_MS}&since=${encodeURIComponent(since.get(user) as string)}`;
+        let response;
+        try {
+          response = await user.call('GET', path);
+        } catch (error) {
+          errors.record(`sync ${user.userId}: ${String(error)}`);
+          continue;
+        }
+        const now = performance.now();
+        if (response.status !== 200) {
+          errors.record(`sync ${user.userId}: ${response.status} ${response.text.slice(0, 200)}`);
+          continue;
+        }
+        const body = response.body as SyncBody;
+        since.set(user, body.next_batch);
+        for (const room of Object.values(body.rooms?.join ?? {})) {
+          for (const event of room.timeline?.events ?? []) {
+            if (!got.has(event.event_id)) got.set(event.event_id, now);
+          }
+        }
+        if (!sending && everyoneHasAll()) syncing = false;
+      }
+    };
+
+    const sendLoop = async (user: TestUser, index: number) => {
+      const mine = ownRooms.get(user) ?? [];
+      let n = 0;
+      // Stagger the first sends so 50 clients do not fire in the same millisecond.
+      await sleep(random.int(0, opts.sendIntervalMs));
+      while (sending) {
+        const toOwn = mine.length > 0 && random.chance(0.2);
+        const roomId = toOwn ? (mine[random.int(0, mine.length - 1)] as string) : shared;
+        const txn = `load-${index}-${n++}`;
+        const t = performance.now();
+        let response;
+        try {
+          response = await user.call(
+            'PUT',
+            `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txn}`,
+            { msgtype: 'm.text', body: `${user.userId} #${n}` },
+          );
+        } catch (error) {
+          errors.record(`send ${user.userId}: ${String(error)}`);
+          continue;
+        }
+        const at = performance.now();
+        if (response.status !== 200) {
+          errors.record(`send ${user.userId}: ${response.status} ${response.text.slice(0, 200)}`);
+        } else {
+          sendLatencies.push(at - t);
+          accepted.set((response.body as { event_id: string }).event_id, {
+            at,
+            roomId,
+            sender: user,
+          });
+        }
+        const gap = opts.sendIntervalMs * (0.5 + random.next());
+        await sleep(gap);
+      }
+    };
+
+    const syncs = users.map((u) => syncLoop(u));
+    const sends = users.map((u, i) => sendLoop(u, i));
+    await sleep(opts.durationMs);
+    sending = false;
+    await Promise.all(sends);
+    // Drain: the sync loops end themselves once everything arrived; this bounds a loss.
+    const drainUntil = performance.now() + DRAIN_DEADLINE_MS;
+    while (syncing && performance.now() < drainUntil) {
+      if (everyoneHasAll()) syncing = false;
+      else await sleep(50);
+    }
+    syncing = false;
+    // One last, uncounted message wakes every long-poll so the loops end now, not at timeout.
+    await owner.call('PUT', `/rooms/${encodeURIComponent(shared)}/send/m.room.message/load-end`, {
+      msgtype: 'm.notice',
+      body: 'end of load',
+    });
+    await Promise.all(syncs);
+
+    let lost = 0;
+    let deliveries = 0;
+    const wake: number[] = [];
+    for (const [eventId, info] of accepted) {
+      // Shared-room events must reach every member; own-room ones their sender.
+      const audience = info.roomId === shared ? users : [info.sender];
+      for (const member of audience) {
+        const at = seen.get(member)?.get(eventId);
+        if (at === undefined) {
+          lost++;
+          continue;
+        }
+        deliveries++;
+        if (member !== info.sender) wake.push(Math.max(0, at - info.at));
+      }
+    }
+    return {
+      sent: accepted.size,
+      deliveries,
+      errors: errors.count,
+      errorSamples: errors.samples,
+      lost,
+      send: summariseLatency(sendLatencies),
+      syncWake: summariseLatency(wake),
+      peakRssBytes: peakRss,
+      wallMs: performance.now() - t0,
+    };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
