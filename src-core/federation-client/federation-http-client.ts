@@ -22,6 +22,7 @@ import type { HttpsFetchResponse } from './https-fetch';
 import { ServerDiscovery, ServerDiscoveryError } from './server-discovery';
 import type { ServerEndpoint, WellKnownAnswer } from './server-discovery';
 import { buildXMatrixAuthorization } from './x-matrix';
+import { faultPoint, requestLabel } from '../util/fault-points';
 
 /** Big enough for `/state` of a large room; callers expecting small answers should pass less. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 200 * 1024 * 1024;
@@ -155,6 +156,8 @@ export class FederationHttpClient {
       headers['content-type'] = 'application/json';
     }
 
+    // Crash-safety tests only (inert unless SKEIN_FAULT_AT is set): die before sending...
+    faultPoint('request', () => requestLabel(method, path));
     let response: HttpsFetchResponse | undefined;
     let lastError: HttpsFetchError | undefined;
     for (const endpoint of endpoints) {
@@ -193,6 +196,8 @@ export class FederationHttpClient {
       throw fail(error.kind, error.message, { cause: error });
     }
 
+    // ...or with the answer in hand, before anything uses it.
+    faultPoint('response', () => `${requestLabel(method, path)} -> ${response.status}`);
     options.onResponseBytes?.(response.body.length);
     const text = response.body.toString('utf8');
     if (response.status < 200 || response.status >= 300) {

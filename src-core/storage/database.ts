@@ -11,6 +11,7 @@ import { Kysely, Migrator, SqliteAdapter, SqliteDialect } from 'kysely';
 import type { Compilable, DialectAdapter } from 'kysely';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logging/logger';
+import { callerLabel, faultPoint } from '../util/fault-points';
 import { SqlFileMigrationProvider } from './migration-provider';
 import type { DatabaseSchema } from './schema';
 
@@ -138,11 +139,14 @@ export class Database {
    * passing an async function would commit before its awaits ran, so that is refused.
    */
   transaction<T>(work: () => T): T {
+    const outermost = !this.sqlite.inTransaction;
     const wrapped = this.sqlite.transaction(() => {
       const result = work();
       if (result instanceof Promise) {
         throw new DatabaseError('transaction work must be synchronous');
       }
+      // Crash-safety tests only (inert unless SKEIN_FAULT_AT is set): die before COMMIT.
+      if (outermost) faultPoint('transaction', callerLabel);
       return result;
     });
     return wrapped();
