@@ -49,6 +49,9 @@ import { fitToDisplays, loadWindowState, saveWindowState } from './window-state'
 const STOP_TIMEOUT_MS = 20_000;
 
 app.setName('Skein');
+// Tests (e2e/electron.e2e.ts) run the app against a scratch profile.
+const userDataOverride = process.env['SKEIN_DESKTOP_USER_DATA'];
+if (userDataOverride) app.setPath('userData', userDataOverride);
 // Must happen before `ready`: a standard, secure scheme gets an origin, fetch and CSP like https.
 protocol.registerSchemesAsPrivileged([
   {
