@@ -26,16 +26,27 @@ export class ClientEventSending {
   private idempotent(requester: Requester, txnId: string, send: () => string): string {
     const previous = this.rooms.clientTxns.eventFor(requester.userId, requester.deviceId, txnId);
     if (previous !== undefined) return previous;
-    // Everything below is synchronous: a concurrent retry cannot slip in between.
-    const eventId = send();
-    this.rooms.clientTxns.record(
-      requester.userId,
-      requester.deviceId,
-      txnId,
-      eventId,
-      this.clock.now(),
-    );
-    return eventId;
+    // Everything below is synchronous: a concurrent retry cannot slip in between. The event and
+    // its transaction ID commit together: recorded after the event's own commit, a crash in
+    // between would let the client's retry create the event a second time.
+    let created: string | undefined;
+    try {
+      return this.rooms.persister.runInTransaction(() => {
+        created = send();
+        this.rooms.clientTxns.record(
+          requester.userId,
+          requester.deviceId,
+          txnId,
+          created,
+          this.clock.now(),
+        );
+        return created;
+      });
+    } catch (error) {
+      // The event's savepoint was rolled back with the rest: drop it from the event cache.
+      if (created !== undefined) this.rooms.eventStore.forget([created]);
+      throw error;
+    }
   }
 
   sendMessage(
