@@ -1,6 +1,6 @@
 /**
  * The one test command (`npm test`). Runs every suite in turn — type-check, lint, format,
- * vitest (unit + integration) and, once present, the browser e2e suite — and ends with a single
+ * vitest (unit + integration) and the browser e2e suite (e2e/, headless Chromium) — and ends with a single
  * plain line summing them all, `N passed, M failed, K skipped`, which the CI gate reads.
  *
  * A check that is not a test runner (tsc, eslint, prettier) counts as one test.
@@ -34,6 +34,15 @@ interface VitestJson {
   numTodoTests: number;
 }
 
+function readVitestTally(json: unknown): Tally {
+  const v = json as VitestJson;
+  return {
+    passed: v.numPassedTests,
+    failed: v.numFailedTests,
+    skipped: v.numPendingTests + v.numTodoTests,
+  };
+}
+
 const suites: Suite[] = [
   { name: 'type-check', command: bin('tsc'), args: ['-b'] },
   { name: 'lint', command: bin('eslint'), args: ['.'] },
@@ -47,17 +56,21 @@ const suites: Suite[] = [
       '--reporter=json',
       `--outputFile.json=${path.join(reportDir, 'vitest.json')}`,
     ],
-    report: {
-      file: path.join(reportDir, 'vitest.json'),
-      read: (json) => {
-        const v = json as VitestJson;
-        return {
-          passed: v.numPassedTests,
-          failed: v.numFailedTests,
-          skipped: v.numPendingTests + v.numTodoTests,
-        };
-      },
-    },
+    report: { file: path.join(reportDir, 'vitest.json'), read: readVitestTally },
+  },
+  {
+    // Real headless Chromium (Debian's, never downloaded): a missing browser fails, not skips.
+    name: 'e2e',
+    command: bin('vitest'),
+    args: [
+      'run',
+      '--config',
+      path.join(root, 'e2e', 'vitest.config.ts'),
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${path.join(reportDir, 'e2e.json')}`,
+    ],
+    report: { file: path.join(reportDir, 'e2e.json'), read: readVitestTally },
   },
 ];
 

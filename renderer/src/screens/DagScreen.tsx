@@ -193,6 +193,10 @@ export function DagScreen() {
         </li>
         <li>■ state · ● message</li>
       </ul>
+      <p className="dag-counts">
+        {/* Read by people and by the e2e tests: the canvas itself has no text to query. */}
+        <output aria-label="Events in the DAG">{graph.layout.size}</output> events
+      </p>
       <div className="dag-body">
         <DagCanvas
           ref={canvas}

@@ -4,6 +4,7 @@
  */
 import { useRef, useState } from 'react';
 import { JoinRoomDialog } from '../components/JoinRoomDialog';
+import { TryDemoButton } from '../components/TryDemoButton';
 import { useAdmin, useAdminStore } from '../state/store-context';
 
 export function RoomsScreen() {
@@ -27,6 +28,7 @@ export function RoomsScreen() {
         <button type="button" onClick={() => setJoining(true)}>
           Join a room
         </button>
+        <TryDemoButton />
       </div>
       <ul className="room-list" aria-label="Rooms">
         {Object.values(rooms).map((room) => {
