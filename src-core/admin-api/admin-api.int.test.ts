@@ -23,6 +23,7 @@ let resident: Homeserver;
 let joiner: Homeserver;
 let token: string;
 let roomId: string;
+let aliceUser: Awaited<ReturnType<typeof registerUser>>;
 
 const admin = (
   method: string,
@@ -54,6 +55,7 @@ beforeAll(async () => {
   ]);
   token = readFileSync(joiner.adminTokenFile, 'utf8').trim();
   const alice = await registerUser(resident, 'alice');
+  aliceUser = alice;
   roomId = expectStatus<{ room_id: string }>(
     await alice.call('POST', '/createRoom', { preset: 'public_chat', name: 'Admin API' }),
     200,
@@ -150,6 +152,28 @@ describe('a partial join driven through the admin API', () => {
       body: { room: roomId, via: [resident.config.serverName] },
     });
     expect(expectStatus<{ roomId: string }>(joined, 200).roomId).toBe(roomId);
+    // Later events arrive partial-stated, so one step leaves the resync paused with work left.
+    expectStatus(
+      await aliceUser.call(
+        'PUT',
+        `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/later`,
+        {
+          msgtype: 'm.text',
+          body: 'after the join',
+        },
+      ),
+      200,
+    );
+    await waitFor(
+      'the later event at the joiner',
+      () =>
+        joiner.context.rooms.partialState.isPartialRoom(roomId) &&
+        (
+          joiner.context.database.sqlite
+            .prepare('SELECT count(*) AS n FROM partial_state_events WHERE room_id = ?')
+            .get(roomId) as { n: number }
+        ).n === 2,
+    );
     const rooms = expectStatus<{ rooms: RoomSummary[] }>(await admin('GET', '/rooms'), 200).rooms;
     const room = rooms.find((r) => r.roomId === roomId);
     expect(room?.partial).toBe(true);

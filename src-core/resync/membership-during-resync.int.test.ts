@@ -129,6 +129,17 @@ describe('restart mid-resync', () => {
       200,
     );
     await waitFor('paused at J', () => c.context.resync.progress(roomId)?.phase === 'paused');
+    expectStatus(
+      await alice.call('PUT', `/rooms/${room()}/send/m.room.message/for-dave`, {
+        msgtype: 'm.text',
+        body: 'hi dave',
+      }),
+      200,
+    );
+    await waitFor(
+      'a second partial event',
+      () => c.context.resync.progress(roomId)?.eventsTotal === 2,
+    );
     c.context.resync.get(roomId)?.step(1);
     await waitFor('one event done', () => c.context.resync.progress(roomId)?.eventsDone === 1);
     await waitFor('paused again', () => c.context.resync.progress(roomId)?.phase === 'paused');

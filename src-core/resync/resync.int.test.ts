@@ -11,6 +11,7 @@ import { startTestHomeserver } from '../testing/test-homeserver';
 let a: Homeserver;
 let b: Homeserver;
 let bob: TestUser;
+let alice: TestUser;
 let roomId: string;
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
@@ -33,7 +34,7 @@ beforeAll(async () => {
     startTestHomeserver(),
     startTestHomeserver({ configure: (config) => (config.resync.startPaused = true) }),
   ]);
-  const alice = await registerUser(a, 'alice');
+  alice = await registerUser(a, 'alice');
   bob = await registerUser(b, 'bob');
   roomId = expectStatus<{ room_id: string }>(
     await alice.call('POST', '/createRoom', {
@@ -73,6 +74,21 @@ describe('partial-state resync', () => {
       ),
       200,
     );
+    // Events after J reach B partial-stated: the resync has more than J to do.
+    for (let i = 0; i < 2; i++) {
+      expectStatus(
+        await alice.call(
+          'PUT',
+          `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/after${i}`,
+          {
+            msgtype: 'm.text',
+            body: `after ${i}`,
+          },
+        ),
+        200,
+      );
+    }
+    await waitFor('the later events at B', () => partialEvents(b) === 3);
     const resync = b.context.resync.get(roomId);
     expect(resync).toBeDefined();
     await waitFor(

@@ -201,6 +201,9 @@ export class RoomResync {
         this.setPhase('complete');
         return;
       }
+      // Finishing needs no request, so it happens even while paused: once the last event was
+      // stepped through, the room is fully stated and should say so.
+      if (this.deps.store.partialEventCount(this.roomId) === 0 && this.complete()) return;
       if (!this.deps.rooms.currentState.joinedServers(this.roomId).includes(this.deps.serverName)) {
         this.setPhase('left');
         await this.sleeper.untilWoken();
