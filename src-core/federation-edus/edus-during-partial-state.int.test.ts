@@ -307,7 +307,11 @@ describe('while B’s room is partial-stated', () => {
     });
     a.context.federation.outboundQueue.enqueueEdu([b.config.serverName], {
       edu_type: 'm.typing',
-      content: { room_id: '!elsewhere:third.example', user_id: members[2]?.userId, typing: true },
+      content: {
+        room_id: '!elsewhere:third.example',
+        user_id: members[2]?.userId ?? '',
+        typing: true,
+      },
     });
     a.context.federation.outboundQueue.enqueueEdu([b.config.serverName], {
       edu_type: 'm.receipt',
@@ -318,7 +322,7 @@ describe('while B’s room is partial-stated', () => {
       content: {
         push: [
           { user_id: mallory, presence: 'online' },
-          { user_id: members[2]?.userId, presence: 'dancing' },
+          { user_id: members[2]?.userId ?? '', presence: 'dancing' },
         ],
       },
     });
@@ -335,7 +339,7 @@ describe('while B’s room is partial-stated', () => {
     a.context.federation.outboundQueue.enqueueEdu([b.config.serverName], {
       edu_type: 'm.direct_to_device',
       content: {
-        sender: members[2]?.userId,
+        sender: members[2]?.userId ?? '',
         type: 'org.example.valid',
         message_id: 'valid-1',
         messages: { [bob.userId]: { '*': { ok: true } } },
