@@ -1,5 +1,6 @@
 /** Every benchmark suite, in the order `npm run bench` runs them. Add new suites here. */
 import type { BenchmarkSuite } from '../benchmark-suite';
+import { fuzzSuite } from './fuzz';
 import { joinsSuite } from './joins';
 import { loadSuite } from './load';
 import { persistenceSuite } from './persistence';
@@ -10,4 +11,5 @@ export const ALL_SUITES: readonly BenchmarkSuite[] = [
   persistenceSuite,
   joinsSuite,
   loadSuite,
+  fuzzSuite,
 ];
