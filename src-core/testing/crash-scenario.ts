@@ -309,6 +309,16 @@ class Scenario {
     this.acked.clientEventId = eventId;
 
     await this.guard(joiner, this.resyncFinished(joiner));
+    // The durable outbound queue delivers the client's event to the resident, crash or not.
+    await this.guard(
+      joiner,
+      this.peer.waitForPdu(
+        (pdu) =>
+          pdu['room_id'] === this.room.roomId &&
+          (pdu['content'] as { body?: unknown } | undefined)?.body === CLIENT_BODY,
+        20_000,
+      ),
+    );
   }
 
   private async signIn(joiner: CrashJoinerProcess): Promise<void> {
