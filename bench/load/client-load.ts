@@ -38,11 +38,15 @@ export interface LatencySummary {
 
 export interface ClientLoadResult {
   sent: number;
+  /** Sync responses whose timeline was `limited` (filled from /messages). */
+  limitedSyncs: number;
   /** (event, member) pairs delivered through /sync. */
   deliveries: number;
   errors: number;
   errorSamples: string[];
   lost: number;
+  /** Up to 10 event IDs some member never saw, for investigation. */
+  lostEvents: string[];
   send: LatencySummary;
   syncWake: LatencySummary;
   peakRssBytes: number;
@@ -50,6 +54,8 @@ export interface ClientLoadResult {
 }
 
 const SYNC_TIMEOUT_MS = 5_000;
+/** The server's maximum; a burst larger than this comes back `limited` and is paginated. */
+const SYNC_FILTER = encodeURIComponent(JSON.stringify({ room: { timeline: { limit: 100 } } }));
 const DRAIN_DEADLINE_MS = 30_000;
 
 export function summariseLatency(samples: readonly number[]): LatencySummary {
@@ -65,7 +71,12 @@ export function summariseLatency(samples: readonly number[]): LatencySummary {
 
 interface SyncBody {
   next_batch: string;
-  rooms?: { join?: Record<string, { timeline?: { events?: { event_id: string }[] } }> };
+  rooms?: {
+    join?: Record<
+      string,
+      { timeline?: { events?: { event_id: string }[]; limited?: boolean; prev_batch?: string } }
+    >;
+  };
 }
 
 class ErrorLog {
@@ -145,6 +156,38 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
     let sending = true;
     let syncing = true;
 
+    let limitedSyncs = 0;
+    /** Pages back from `from` until a page holds an event already seen (or history ends). */
+    const backfill = async (
+      user: TestUser,
+      roomId: string,
+      from: string,
+      got: Map<string, number>,
+      now: number,
+    ) => {
+      let token: string | undefined = from;
+      for (let page = 0; token !== undefined && page < 50; page++) {
+        const response = await user.call(
+          'GET',
+          `/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=100&from=${encodeURIComponent(token)}`,
+        );
+        if (response.status !== 200) {
+          errors.record(
+            `messages ${user.userId}: ${response.status} ${response.text.slice(0, 200)}`,
+          );
+          return;
+        }
+        const body = response.body as { chunk: { event_id: string }[]; end?: string };
+        let reachedKnown = false;
+        for (const event of body.chunk) {
+          if (got.has(event.event_id)) reachedKnown = true;
+          else got.set(event.event_id, now);
+        }
+        if (reachedKnown || body.chunk.length === 0) return;
+        token = body.end;
+      }
+    };
+
     const sharedSent = () =>
       [...accepted.entries()].filter(([, a]) => a.roomId === shared).map(([id]) => id);
     const everyoneHasAll = () => {
@@ -161,7 +204,7 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
     const syncLoop = async (user: TestUser) => {
       const got = seen.get(user) as Map<string, number>;
       while (syncing) {
-        const path = `/sync?timeout=${SYNC_TIMEOUT_MS}&since=${encodeURIComponent(since.get(user) as string)}`;
+        const path = `/sync?filter=${SYNC_FILTER}&timeout=${SYNC_TIMEOUT_MS}&since=${encodeURIComponent(since.get(user) as string)}`;
         let response;
         try {
           response = await user.call('GET', path);
@@ -176,8 +219,14 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
         }
         const body = response.body as SyncBody;
         since.set(user, body.next_batch);
-        for (const room of Object.values(body.rooms?.join ?? {})) {
-          for (const event of room.timeline?.events ?? []) {
+        for (const [roomId, room] of Object.entries(body.rooms?.join ?? {})) {
+          const events = room.timeline?.events ?? [];
+          // A gap, as a real client would see it: fill it from /messages before going on.
+          if (room.timeline?.limited && room.timeline.prev_batch !== undefined) {
+            limitedSyncs++;
+            await backfill(user, roomId, room.timeline.prev_batch, got, now);
+          }
+          for (const event of events) {
             if (!got.has(event.event_id)) got.set(event.event_id, now);
           }
         }
@@ -242,6 +291,7 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
     await Promise.all(syncs);
 
     let lost = 0;
+    const lostEvents = new Set<string>();
     let deliveries = 0;
     const wake: number[] = [];
     for (const [eventId, info] of accepted) {
@@ -251,6 +301,7 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
         const at = seen.get(member)?.get(eventId);
         if (at === undefined) {
           lost++;
+          lostEvents.add(eventId);
           continue;
         }
         deliveries++;
@@ -259,10 +310,12 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
     }
     return {
       sent: accepted.size,
+      limitedSyncs,
       deliveries,
       errors: errors.count,
       errorSamples: errors.samples,
       lost,
+      lostEvents: [...lostEvents].slice(0, 10),
       send: summariseLatency(sendLatencies),
       syncWake: summariseLatency(wake),
       peakRssBytes: peakRss,

@@ -39,6 +39,12 @@ export const loadSuite: BenchmarkSuite = {
         return [
           mustBeZero('errors', result.errors, 'requests'),
           mustBeZero('lost', result.lost, 'deliveries'),
+          {
+            metric: 'limited syncs',
+            value: result.limitedSyncs,
+            unit: 'responses',
+            lowerIsBetter: true,
+          },
           { metric: 'messages sent', value: result.sent, unit: 'events', lowerIsBetter: false },
           {
             metric: 'sync deliveries',
