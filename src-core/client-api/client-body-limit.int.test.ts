@@ -29,7 +29,7 @@ beforeAll(async () => {
   app = createHttpServer({ tls, logger: silentLogger, bodyLimitBytes: CLIENT_BODY_LIMIT_BYTES });
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods: HTTPMethods[] = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) routes.push({ method, url: route.url ?? route.path });
+    for (const method of methods) routes.push({ method, url: route.url });
   });
   registerClientApi(app, server.context);
   await app.ready();

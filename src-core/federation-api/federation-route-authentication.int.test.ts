@@ -40,7 +40,7 @@ beforeAll(async () => {
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods: HTTPMethods[] = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      if (method !== 'HEAD') routes.push({ method, url: route.url ?? route.path });
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
     }
   });
   registerFederationApi(app, a.context);
