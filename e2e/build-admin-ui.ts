@@ -1,22 +1,6 @@
-/**
- * vitest global setup: builds the admin GUI (renderer/dist) once, so the server under test serves
- * the code in this checkout rather than whatever was built last.
- */
-import { spawnSync } from 'node:child_process';
-import { REPO_ROOT } from '../src-core/testing/server-process';
+/** vitest global setup: builds the admin GUI once before the browser tests. */
+import { buildAdminUi } from '../src-core/testing/build-admin-ui';
 
 export default function setup(): void {
-  const result = spawnSync(
-    process.execPath,
-    [
-      'node_modules/vite/bin/vite.js',
-      'build',
-      '--config',
-      'renderer/vite.config.ts',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: REPO_ROOT, stdio: 'inherit' },
-  );
-  if (result.status !== 0) throw new Error(`building the admin GUI failed (exit ${result.status})`);
+  buildAdminUi();
 }

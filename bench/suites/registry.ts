@@ -1,5 +1,6 @@
 /** Every benchmark suite, in the order `npm run bench` runs them. Add new suites here. */
 import type { BenchmarkSuite } from '../benchmark-suite';
+import { browserSuite } from './browser';
 import { fuzzSuite } from './fuzz';
 import { joinsSuite } from './joins';
 import { loadSuite } from './load';
@@ -12,4 +13,5 @@ export const ALL_SUITES: readonly BenchmarkSuite[] = [
   joinsSuite,
   loadSuite,
   fuzzSuite,
+  browserSuite,
 ];

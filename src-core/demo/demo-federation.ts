@@ -193,8 +193,8 @@ export class DemoFederation {
           sender: creator,
           content: { msgtype: 'm.text', body: `chatter ${i} of ${count}` },
         });
-        // A few per tick, so the outbound queue batches them into transactions as it would.
-        if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        // Ten every 100 ms: the person (and the e2e test) sees the DAG fill over a few seconds.
+        if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       report('demo: the resident sent its chatter', { messages: count });
     } catch (error) {
