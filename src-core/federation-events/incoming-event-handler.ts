@@ -20,7 +20,6 @@ import { isJsonObject } from '../rules/json';
 import type { RoomVersion } from '../rules/room-versions';
 import type { PersistedEvent } from '../rooms/event-persister';
 import { RoomServerAcl } from '../rooms/room-server-acl';
-import type { ComputedState } from '../rooms/room-state';
 import type { RoomServices } from '../rooms/room-services';
 import type { Rejection } from '../storage/event-store';
 import { KeyedQueue } from '../util/keyed-queue';
@@ -279,36 +278,13 @@ export class IncomingEventHandler implements TransactionHandler {
     }
   }
 
-  private computeStateBefore(
-    event: RoomEvent,
-    version: RoomVersion,
-    fetched: Map<string, StateMap>,
-  ): ComputedState {
-    if (fetched.size === 0)
-      return this.rooms.roomState.stateAfterEvents(version, event.prevEventIds);
-    const sets: StateMap[] = [];
-    let parent: number | null = null;
-    for (const prev of event.prevEventIds) {
-      const known = fetched.get(prev);
-      if (known) {
-        sets.push(known);
-        continue;
-      }
-      const group = this.rooms.roomState.stateGroupAfter(prev);
-      if (group === undefined) throw new Error(`no state at prev event ${prev}`);
-      parent ??= group;
-      sets.push(this.rooms.roomState.getState(group));
-    }
-    return { kind: 'map', parent, state: this.rooms.roomState.resolve(version, sets) };
-  }
-
   private decideAndPersist(
     event: RoomEvent,
     version: RoomVersion,
     fetched: Map<string, StateMap>,
   ): PersistedEvent | undefined {
     if (this.hasState(event.eventId)) return undefined;
-    const stateBefore = this.computeStateBefore(event, version, fetched);
+    const stateBefore = this.rooms.roomState.stateBeforeEvent(version, event.prevEventIds, fetched);
     const partialRoom = this.rooms.partialState.isPartialRoom(event.roomId);
     const partialEvent = event.prevEventIds.some((id) =>
       this.rooms.partialState.isPartialEvent(id),

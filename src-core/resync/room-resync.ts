@@ -320,22 +320,12 @@ export class RoomResync {
     let resets: StateReset[] = [];
     rooms.persister.runInTransaction(() => {
       if (!rooms.partialState.isPartialEvent(eventId)) return;
-      const sets: StateMap[] = [];
-      let parent: number | null = null;
-      for (const prev of event.prevEventIds) {
-        const known = fetched.get(prev);
-        if (known) {
-          sets.push(known);
-          continue;
-        }
-        const group = rooms.roomState.stateGroupAfter(prev);
-        if (group === undefined || rooms.partialState.isPartialEvent(prev)) {
-          throw new Error(`prev event ${prev} of ${eventId} is not fully stated`);
-        }
-        parent ??= group;
-        sets.push(rooms.stateStore.getState(group));
-      }
-      const fullBefore = rooms.roomState.resolve(version, sets);
+      const fullBefore = rooms.roomState.stateBeforeEvent(
+        version,
+        event.prevEventIds,
+        fetched,
+        (prev) => !rooms.partialState.isPartialEvent(prev),
+      ).state;
       const stored = rooms.eventStore.getEventState(eventId);
       if (!stored) throw new Error(`partial event ${eventId} has no state`);
       const partialBefore = rooms.stateStore.getState(stored.before);

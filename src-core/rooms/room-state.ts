@@ -71,6 +71,38 @@ export class RoomStateService {
     return { kind: 'map', parent: first, state };
   }
 
+  /**
+   * The state before an event: the resolution of the state after each prev event, where the
+   * state after prevs we never held comes from `fetched` (what a peer told us). `usablePrev`
+   * lets a caller refuse prevs whose stored state it cannot trust (the resync: partial ones).
+   */
+  stateBeforeEvent(
+    version: RoomVersion,
+    prevEventIds: readonly string[],
+    fetched: ReadonlyMap<string, StateMap>,
+    usablePrev: (prevId: string) => boolean = () => true,
+  ): ComputedState {
+    if (fetched.size === 0 && prevEventIds.every(usablePrev)) {
+      return this.stateAfterEvents(version, prevEventIds);
+    }
+    const sets: StateMap[] = [];
+    let parent: number | null = null;
+    for (const prev of prevEventIds) {
+      const known = fetched.get(prev);
+      if (known) {
+        sets.push(known);
+        continue;
+      }
+      const group = this.stateGroupAfter(prev);
+      if (group === undefined || !usablePrev(prev)) {
+        throw new MissingStateError(prev, `no usable state is known at prev event ${prev}`);
+      }
+      parent ??= group;
+      sets.push(this.states.getState(group));
+    }
+    return { kind: 'map', parent, state: this.resolve(version, sets) };
+  }
+
   /** Resolves arbitrary state sets (e.g. our state with one fetched from a peer). */
   resolve(version: RoomVersion, stateSets: readonly StateMap[]): StateMap {
     if (stateSets.length === 1 && stateSets[0]) return stateSets[0];
