@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { DagScreen } from './screens/DagScreen';
+import { DesktopMenuCommands } from './screens/desktop-menu-commands';
 import { InspectorPanel } from './screens/InspectorPanel';
 import { ResetTimeline } from './screens/ResetTimeline';
 import { ResyncPanel } from './screens/ResyncPanel';
@@ -64,6 +65,7 @@ export function App() {
 
   return (
     <div className="app">
+      {window.skein && <DesktopMenuCommands bridge={window.skein} />}
       <header className="app-header">
         <h1>Skein admin</h1>
         <button
