@@ -7,6 +7,7 @@
 import type { FederationServices } from '../federation-services';
 import type { IncomingEventHandler } from '../federation-events/incoming-event-handler';
 import { checkReceivedPdus } from '../federation-events/received-pdu';
+import { ServerEventVisibility } from '../federation-events/server-event-visibility';
 import { MatrixError, forbidden, notFound } from '../http/matrix-error';
 import type { Logger } from '../logging/logger';
 import { authorizeEvent } from '../rules/auth/authorize-event';
@@ -14,7 +15,6 @@ import type { JsonObject } from '../rules/json';
 import type { Pdu } from '../rules/events/pdu';
 import type { RoomEvent } from '../rules/events/room-event';
 import { serverNameOf } from '../rules/identifiers/server-name-of';
-import { redactPdu } from '../rules/redaction';
 import type { RoomVersion } from '../rules/room-versions';
 import { signEvent } from '../rules/signing/sign-event';
 import type { SigningKey } from '../rules/signing/signing-key';
@@ -24,11 +24,10 @@ import { buildSendJoinResponse } from './send-join-response';
 
 export type MembershipKind = 'join' | 'leave' | 'knock';
 
-/** The errcode Synapse uses when a partial-stated server cannot answer (MSC3895, unstable). */
-export const UNABLE_DUE_TO_PARTIAL_STATE = 'ORG.MATRIX.MSC3895_UNABLE_DUE_TO_PARTIAL_STATE';
-
 export class ResidentMembership {
   private readonly log: Logger;
+  /** Serves events as other servers may see them (redacted where redacted here). */
+  private readonly visibility: ServerEventVisibility;
 
   constructor(
     private readonly serverName: string,
@@ -39,6 +38,7 @@ export class ResidentMembership {
     logger: Logger,
   ) {
     this.log = logger.child({ component: 'resident-membership' });
+    this.visibility = new ServerEventVisibility(serverName, rooms);
   }
 
   /** A room we can speak for: known, with a joined local member, and fully stated. */
@@ -114,13 +114,6 @@ export class ResidentMembership {
     return { event: template, room_version: version.id };
   }
 
-  /** The event as we hand it to other servers: redacted if it has been redacted here. */
-  toFederationPdu = (event: RoomEvent): Pdu => {
-    const meta = this.rooms.eventStore.getMeta(event.eventId);
-    const version = this.rooms.roomStore.getRoomVersion(event.roomId);
-    return meta?.redactedBy && version ? redactPdu(event.pdu, version) : event.pdu;
-  };
-
   async sendMembership(
     kind: MembershipKind,
     origin: string,
@@ -188,7 +181,7 @@ export class ResidentMembership {
       heroCandidates: () => this.rooms.currentState.heroCandidates(roomId),
       serversInRoom: () => this.serversBefore(roomId, event),
       getEvent: this.rooms.roomState.getEvent,
-      toFederationPdu: this.toFederationPdu,
+      toFederationPdu: (pdu) => this.visibility.toFederationPdu(pdu),
       origin: this.serverName,
     });
   }
@@ -197,12 +190,11 @@ export class ResidentMembership {
   private serversBefore(roomId: string, join: RoomEvent): string[] {
     const servers = new Set(this.rooms.currentState.joinedServers(roomId));
     const joinerServer = serverNameOf(join.sender);
-    if (joinerServer !== undefined) {
-      const others = this.rooms.currentState
-        .members(roomId, 'join')
-        .some((m) => m.userId !== join.sender && serverNameOf(m.userId) === joinerServer);
-      if (!others) servers.delete(joinerServer);
-    }
+    if (
+      joinerServer !== undefined &&
+      !this.rooms.currentState.hasOtherJoinedMemberOn(roomId, joinerServer, join.sender)
+    )
+      servers.delete(joinerServer);
     return [...servers].sort((a, b) =>
       a === this.serverName ? -1 : b === this.serverName ? 1 : a < b ? -1 : 1,
     );
