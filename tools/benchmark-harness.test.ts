@@ -9,7 +9,7 @@ import { verdictOf } from '../bench/benchmark-suite';
 import { buildAuthDag } from '../bench/fixtures/auth-dag';
 import { buildForkedRoom } from '../bench/fixtures/forked-room';
 import { generateRealisticEvents } from '../bench/fixtures/realistic-events';
-import { SeededRandom } from '../bench/fixtures/seeded-random';
+import { SeededRandom } from '../src-core/util/seeded-random';
 import type { MachineInfo } from '../bench/report';
 import { buildReport, formatTable, reportFileName, resultRows } from '../bench/report';
 import { runSuites, selectSuites } from '../bench/run-suites';

@@ -13,7 +13,7 @@ import type { Homeserver } from '../../src-core/homeserver';
 import type { TestUser } from '../../src-core/testing/matrix-test-client';
 import { expectStatus, registerUser } from '../../src-core/testing/matrix-test-client';
 import { startTestHomeserver } from '../../src-core/testing/test-homeserver';
-import { SeededRandom } from '../fixtures/seeded-random';
+import { SeededRandom } from '../../src-core/util/seeded-random';
 import { percentile } from '../timing';
 
 export interface ClientLoadOptions {

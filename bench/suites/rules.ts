@@ -25,7 +25,7 @@ import type { BenchmarkCase, BenchmarkSuite, Measurement } from '../benchmark-su
 import { buildAuthDag } from '../fixtures/auth-dag';
 import { buildForkedRoom } from '../fixtures/forked-room';
 import { BENCH_SERVERS, generateRealisticEvents } from '../fixtures/realistic-events';
-import { SeededRandom } from '../fixtures/seeded-random';
+import { SeededRandom } from '../../src-core/util/seeded-random';
 import { perSecond, timeIt } from '../timing';
 import type { TimingStats } from '../timing';
 

@@ -33,7 +33,7 @@ import type { RoomServices } from '../rooms/room-services';
 import type { HomeserverContext } from '../homeserver-context';
 import { ServerKeyStore } from '../storage/server-key-store';
 import type { Clock } from '../util/clock';
-import { DeterministicRandom } from './deterministic-random';
+import { SeededRandom } from '../util/seeded-random';
 import type { FakeServer } from './fake-servers';
 import { fakeServers, trustFakeServerKeys } from './fake-servers';
 
@@ -102,7 +102,7 @@ const DEFAULT_BATCH_SIZE = 2_000;
 const MESSAGE_WORDS = ['hello', 'matrix', 'federation', 'state', 'join', 'room', 'skein', 'event'];
 
 /** Server index weights 1/(j+1): a few big servers and a long tail, as in real public rooms. */
-function serverPicker(count: number, rng: DeterministicRandom): () => number {
+function serverPicker(count: number, rng: SeededRandom): () => number {
   const cumulative: number[] = [];
   let total = 0;
   for (let j = 0; j < count; j++) {
@@ -124,7 +124,7 @@ function serverPicker(count: number, rng: DeterministicRandom): () => number {
 
 class Generation {
   readonly version: RoomVersion;
-  readonly rng: DeterministicRandom;
+  readonly rng: SeededRandom;
   readonly fakes: FakeServer[];
   readonly keyOf = new Map<string, SigningKey>();
   /** Current state as events, for auth selection and checks (one map; see `fork`). */
@@ -148,7 +148,7 @@ class Generation {
     readonly options: RoomGeneratorOptions,
   ) {
     this.version = getRoomVersion(options.roomVersion ?? DEFAULT_ROOM_VERSION);
-    this.rng = new DeterministicRandom(options.seed ?? 1);
+    this.rng = new SeededRandom(options.seed ?? 1);
     this.fakes = fakeServers(options.seed ?? 1, options.servers);
     for (const fake of this.fakes) this.keyOf.set(fake.serverName, fake.signingKey);
     this.keyOf.set(resident.serverName, resident.signingKey);
@@ -418,11 +418,7 @@ class Generation {
 }
 
 /** The remote user IDs of a generated room in join order, spread over the fake servers. */
-function memberIds(
-  fakes: readonly FakeServer[],
-  count: number,
-  rng: DeterministicRandom,
-): string[] {
+function memberIds(fakes: readonly FakeServer[], count: number, rng: SeededRandom): string[] {
   const pickServer = serverPicker(fakes.length, rng);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {

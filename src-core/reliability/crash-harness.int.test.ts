@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeterministicRandom } from '../demo/deterministic-random';
+import { SeededRandom } from '../util/seeded-random';
 import { TestPeer } from '../demo/test-peer/test-peer';
 import { runCrashScenario, scriptCrashRoom } from '../testing/crash-scenario';
 import type { CrashRunReport, FaultLogLine } from '../testing/crash-scenario';
@@ -41,7 +41,7 @@ afterAll(async () => {
  * last one the remote join opens; the first stores the outliers), then transaction points up to
  * `IN_TRANSACTION`, the rest from every kind.
  */
-function chooseKillPoints(points: readonly FaultLogLine[], random: DeterministicRandom): number[] {
+function chooseKillPoints(points: readonly FaultLogLine[], random: SeededRandom): number[] {
   const joinCommit = points
     .filter((p) => p.kind === 'transaction' && p.label.includes('federation-remote-membership'))
     .at(-1);
@@ -97,7 +97,7 @@ describe('crash safety of the partial join and its resync', () => {
     );
     expect(kinds('transaction')).toBeGreaterThanOrEqual(IN_TRANSACTION);
 
-    const killPoints = chooseKillPoints(dry.points, new DeterministicRandom(SEED));
+    const killPoints = chooseKillPoints(dry.points, new SeededRandom(SEED));
     const planned = killPoints.map((n) => {
       const point = dry.points.find((p) => p.n === n);
       return `${n} ${point?.kind ?? '?'} ${point?.label ?? ''}`;

@@ -1,8 +1,8 @@
 /**
- * A small seeded PRNG (mulberry32) for generated rooms: the same seed gives the same members,
- * servers, messages and DAG shape, so benchmark runs and demos are comparable.
+ * A small seeded PRNG (mulberry32): the same seed gives the same generated rooms, benchmark
+ * inputs and fuzz-adjacent fixtures, so runs are comparable across machines.
  */
-export class DeterministicRandom {
+export class SeededRandom {
   private state: number;
 
   constructor(seed: number) {
@@ -23,9 +23,24 @@ export class DeterministicRandom {
     return Math.floor(this.next() * n);
   }
 
+  /** Uniform integer in [min, max]. */
+  int(min: number, max: number): number {
+    return min + this.below(max - min + 1);
+  }
+
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('DeterministicRandom.pick: empty list');
+    if (items.length === 0) throw new Error('SeededRandom.pick: empty list');
     return items[this.below(items.length)] as T;
+  }
+
+  chance(probability: number): boolean {
+    return this.next() < probability;
+  }
+
+  bytes(length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i++) out[i] = this.int(0, 255);
+    return out;
   }
 
   /** Shuffles in place (Fisher–Yates). */
