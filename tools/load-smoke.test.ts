@@ -17,6 +17,8 @@ describe('load smoke', () => {
     });
     expect(result.errorSamples).toEqual([]);
     expect(result.errors).toBe(0);
+    // Details first: a failure then shows which event, where, and the member's sync windows.
+    expect(result.lostDetails).toEqual([]);
     expect(result.lost).toBe(0);
     expect(result.sent).toBeGreaterThan(8);
     // Every shared-room message reaches the 3 other members at least.

@@ -2,7 +2,8 @@
  * Client load on loopback (reliability issue §4): N clients register, join one shared room and
  * create a few rooms of their own, then for a fixed time each sends messages at a seeded,
  * jittered pace while long-polling /sync. Bounded: sending stops at the deadline, the sync loops
- * stop once every client has seen every shared-room message (or a drain deadline passes).
+ * stop once every send has been answered and every member has seen every event it must see (or
+ * a drain deadline passes) — see delivery-ledger.ts for why "answered" matters.
  *
  * Counted: every non-200 (an error), every sent event ID some member's sync never returned
  * (lost), the send latency (request to 200) and the sync wake-up latency — from the moment the
@@ -15,6 +16,7 @@ import { expectStatus, registerUser } from '../../src-core/testing/matrix-test-c
 import { startTestHomeserver } from '../../src-core/testing/test-homeserver';
 import { SeededRandom } from '../../src-core/util/seeded-random';
 import { percentile } from '../timing';
+import { DeliveryLedger } from './delivery-ledger';
 
 export interface ClientLoadOptions {
   clients: number;
@@ -47,10 +49,36 @@ export interface ClientLoadResult {
   lost: number;
   /** Up to 10 event IDs some member never saw, for investigation. */
   lostEvents: string[];
+  /** Up to 10 lost (event, member) pairs with their evidence (the suite prints them). */
+  lostDetails: LostDelivery[];
   send: LatencySummary;
   syncWake: LatencySummary;
   peakRssBytes: number;
   wallMs: number;
+}
+
+/** One /sync response as a member saw it: the window it covered and what it returned. */
+export interface SyncWindow {
+  /** Stream part of `since` and of `next_batch`. */
+  since: number;
+  next: number;
+  /** Events returned in the timeline of each room (plus `limited`). */
+  rooms: { roomId: string; events: number; limited: boolean }[];
+}
+
+/** A lost (event, member) pair with what the server and the member's syncs say about it. */
+export interface LostDelivery {
+  eventId: string;
+  roomId: string;
+  sender: string;
+  member: string;
+  /** The event's stream position on the server (undefined: never stored). */
+  streamOrdering: number | undefined;
+  /** The member's syncs whose window ends just before / covers / starts just after it. */
+  windows: SyncWindow[];
+  /** Milliseconds after sending stopped: the sender's 200, and the member's sync loop ending. */
+  acceptedAfterStopMs: number;
+  memberStoppedAfterStopMs: number | undefined;
 }
 
 const SYNC_TIMEOUT_MS = 5_000;
@@ -149,22 +177,20 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
       }),
     );
 
-    /** event ID → time its sender had the 200; room per event. */
-    const accepted = new Map<string, { at: number; roomId: string; sender: TestUser }>();
-    const seen = new Map<TestUser, Map<string, number>>(users.map((u) => [u, new Map()]));
+    const ledger = new DeliveryLedger(
+      users.map((u) => u.userId),
+      shared,
+    );
+    const windows = new Map<string, SyncWindow[]>(users.map((u) => [u.userId, []]));
+    const syncEnded = new Map<string, number>();
+    let sendingStoppedAt = Number.POSITIVE_INFINITY;
     const sendLatencies: number[] = [];
     let sending = true;
     let syncing = true;
 
     let limitedSyncs = 0;
     /** Pages back from `from` until a page holds an event already seen (or history ends). */
-    const backfill = async (
-      user: TestUser,
-      roomId: string,
-      from: string,
-      got: Map<string, number>,
-      now: number,
-    ) => {
+    const backfill = async (user: TestUser, roomId: string, from: string, now: number) => {
       let token: string | undefined = from;
       for (let page = 0; token !== undefined && page < 50; page++) {
         const response = await user.call(
@@ -180,29 +206,15 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
         const body = response.body as { chunk: { event_id: string }[]; end?: string };
         let reachedKnown = false;
         for (const event of body.chunk) {
-          if (got.has(event.event_id)) reachedKnown = true;
-          else got.set(event.event_id, now);
+          if (ledger.hasSeen(user.userId, event.event_id)) reachedKnown = true;
+          else ledger.see(user.userId, event.event_id, now);
         }
         if (reachedKnown || body.chunk.length === 0) return;
         token = body.end;
       }
     };
 
-    const sharedSent = () =>
-      [...accepted.entries()].filter(([, a]) => a.roomId === shared).map(([id]) => id);
-    const everyoneHasAll = () => {
-      const ids = sharedSent();
-      return users.every((u) => {
-        const got = seen.get(u) as Map<string, number>;
-        const own = [...accepted.entries()].filter(
-          ([, a]) => a.sender === u && a.roomId !== shared,
-        );
-        return ids.every((id) => got.has(id)) && own.every(([id]) => got.has(id));
-      });
-    };
-
     const syncLoop = async (user: TestUser) => {
-      const got = seen.get(user) as Map<string, number>;
       while (syncing) {
         const path = `/sync?filter=${SYNC_FILTER}&timeout=${SYNC_TIMEOUT_MS}&since=${encodeURIComponent(since.get(user) as string)}`;
         let response;
@@ -218,20 +230,29 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
           continue;
         }
         const body = response.body as SyncBody;
+        windows.get(user.userId)?.push({
+          since: streamPart(since.get(user) as string),
+          next: streamPart(body.next_batch),
+          rooms: Object.entries(body.rooms?.join ?? {}).map(([roomId, room]) => ({
+            roomId,
+            events: room.timeline?.events?.length ?? 0,
+            limited: room.timeline?.limited ?? false,
+          })),
+        });
         since.set(user, body.next_batch);
         for (const [roomId, room] of Object.entries(body.rooms?.join ?? {})) {
           const events = room.timeline?.events ?? [];
           // A gap, as a real client would see it: fill it from /messages before going on.
           if (room.timeline?.limited && room.timeline.prev_batch !== undefined) {
             limitedSyncs++;
-            await backfill(user, roomId, room.timeline.prev_batch, got, now);
+            await backfill(user, roomId, room.timeline.prev_batch, now);
           }
-          for (const event of events) {
-            if (!got.has(event.event_id)) got.set(event.event_id, now);
-          }
+          for (const event of events) ledger.see(user.userId, event.event_id, now);
         }
-        if (!sending && everyoneHasAll()) syncing = false;
+        // Not merely "sending stopped": a send still in flight may yet add an event.
+        if (ledger.complete) syncing = false;
       }
+      syncEnded.set(user.userId, performance.now());
     };
 
     const sendLoop = async (user: TestUser, index: number) => {
@@ -245,6 +266,7 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
         const txn = `load-${index}-${n++}`;
         const t = performance.now();
         let response;
+        ledger.sendStarted();
         try {
           response = await user.call(
             'PUT',
@@ -252,18 +274,20 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
             { msgtype: 'm.text', body: `${user.userId} #${n}` },
           );
         } catch (error) {
+          ledger.sendSettled();
           errors.record(`send ${user.userId}: ${String(error)}`);
           continue;
         }
         const at = performance.now();
         if (response.status !== 200) {
+          ledger.sendSettled();
           errors.record(`send ${user.userId}: ${response.status} ${response.text.slice(0, 200)}`);
         } else {
           sendLatencies.push(at - t);
-          accepted.set((response.body as { event_id: string }).event_id, {
+          ledger.sendSettled((response.body as { event_id: string }).event_id, {
             at,
             roomId,
-            sender: user,
+            senderId: user.userId,
           });
         }
         const gap = opts.sendIntervalMs * (0.5 + random.next());
@@ -275,11 +299,13 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
     const sends = users.map((u, i) => sendLoop(u, i));
     await sleep(opts.durationMs);
     sending = false;
+    ledger.closeSending();
+    sendingStoppedAt = performance.now();
     await Promise.all(sends);
     // Drain: the sync loops end themselves once everything arrived; this bounds a loss.
     const drainUntil = performance.now() + DRAIN_DEADLINE_MS;
     while (syncing && performance.now() < drainUntil) {
-      if (everyoneHasAll()) syncing = false;
+      if (ledger.complete) syncing = false;
       else await sleep(50);
     }
     syncing = false;
@@ -292,36 +318,60 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
 
     let lost = 0;
     const lostEvents = new Set<string>();
+    const lostDetails: LostDelivery[] = [];
+    const streamOrderingOf = (eventId: string) => hs.context.sync.store.streamOrderingOf(eventId);
     let deliveries = 0;
     const wake: number[] = [];
-    for (const [eventId, info] of accepted) {
-      // Shared-room events must reach every member; own-room ones their sender.
-      const audience = info.roomId === shared ? users : [info.sender];
-      for (const member of audience) {
-        const at = seen.get(member)?.get(eventId);
+    for (const [eventId, info] of ledger.events()) {
+      for (const member of ledger.audience(info)) {
+        const at = ledger.seenAt(member, eventId);
         if (at === undefined) {
           lost++;
           lostEvents.add(eventId);
+          if (lostDetails.length < 10) {
+            const position = streamOrderingOf(eventId);
+            const all = windows.get(member) ?? [];
+            const index = position === undefined ? -1 : all.findIndex((w) => w.next >= position);
+            lostDetails.push({
+              eventId,
+              roomId: info.roomId,
+              sender: info.senderId,
+              member,
+              streamOrdering: position,
+              windows: index < 0 ? all.slice(-3) : all.slice(Math.max(0, index - 1), index + 2),
+              acceptedAfterStopMs: info.at - sendingStoppedAt,
+              memberStoppedAfterStopMs: syncEnded.has(member)
+                ? (syncEnded.get(member) as number) - sendingStoppedAt
+                : undefined,
+            });
+          }
           continue;
         }
         deliveries++;
-        if (member !== info.sender) wake.push(Math.max(0, at - info.at));
+        if (member !== info.senderId) wake.push(Math.max(0, at - info.at));
       }
     }
     return {
-      sent: accepted.size,
+      sent: ledger.acceptedCount,
       limitedSyncs,
       deliveries,
       errors: errors.count,
       errorSamples: errors.samples,
       lost,
       lostEvents: [...lostEvents].slice(0, 10),
+      lostDetails,
       send: summariseLatency(sendLatencies),
       syncWake: summariseLatency(wake),
       peakRssBytes: peakRss,
       wallMs: performance.now() - t0,
     };
   }
+}
+
+/** The stream part of a `s<stream>_<typing>` token. */
+function streamPart(token: string): number {
+  const match = /^s(\d+)_/.exec(token);
+  return match ? Number(match[1]) : Number.NaN;
 }
 
 function sleep(ms: number): Promise<void> {

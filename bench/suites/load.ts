@@ -36,6 +36,14 @@ export const loadSuite: BenchmarkSuite = {
         });
         if (result.errors > 0)
           process.stderr.write(`load errors: ${result.errorSamples.join('\n')}\n`);
+        if (result.lost > 0) {
+          // One line per lost (event, member): its stream position, sender, and the member's
+          // sync windows around it (since → next_batch, events per room).
+          process.stderr.write(
+            `lost deliveries (first ${result.lostDetails.length} of ${result.lost}):\n` +
+              result.lostDetails.map((d) => `  ${JSON.stringify(d)}\n`).join(''),
+          );
+        }
         return [
           mustBeZero('errors', result.errors, 'requests'),
           mustBeZero('lost', result.lost, 'deliveries'),
