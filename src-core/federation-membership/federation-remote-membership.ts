@@ -22,9 +22,11 @@ import type { RoomEvent } from '../rules/events/room-event';
 import type { StateMap } from '../rules/events/state-map';
 import { stateKey } from '../rules/events/state-map';
 import { serverNameOf } from '../rules/identifiers/server-name-of';
-import { KNOWN_ROOM_VERSIONS, findRoomVersion } from '../rules/room-versions';
+import { KNOWN_ROOM_VERSIONS, getRoomVersion } from '../rules/room-versions';
 import type { RoomVersion } from '../rules/room-versions';
 import type { RemoteAliasResolution, RemoteMembership } from '../rooms/remote-membership';
+import { recordOutOfRoomMembership } from '../rooms/out-of-room-membership';
+import { parseRoomVersion } from '../rooms/room-creator';
 import type { RoomServices } from '../rooms/room-services';
 import type { StreamCounter } from '../storage/stream-counter';
 import type { Clock } from '../util/clock';
@@ -189,13 +191,8 @@ export class FederationRemoteMembership implements RemoteMembership {
       userId,
       KNOWN_ROOM_VERSIONS.map((v) => v.id),
     );
-    const version = findRoomVersion(roomVersion ?? '1');
-    if (!version)
-      throw new MatrixError(
-        400,
-        'M_UNSUPPORTED_ROOM_VERSION',
-        `Room version ${roomVersion} is not supported`,
-      );
+    // A make_join answer without room_version predates versions: v1 (spec).
+    const version = parseRoomVersion(roomVersion, getRoomVersion('1'));
     const join = this.signTemplate(template, version, userId, roomId, content);
     const response = await this.api.sendJoin(server, roomId, join.eventId, join.pdu as JsonObject, {
       omitMembers: this.partialJoins,
@@ -312,32 +309,14 @@ export class FederationRemoteMembership implements RemoteMembership {
         userId,
         [],
       );
-      const version = findRoomVersion(
-        roomVersion ?? this.rooms.roomStore.getRoomVersion(roomId)?.id ?? '1',
+      const version = parseRoomVersion(
+        roomVersion,
+        this.rooms.roomStore.getRoomVersion(roomId) ?? getRoomVersion('1'),
       );
-      if (!version)
-        throw new MatrixError(
-          400,
-          'M_UNSUPPORTED_ROOM_VERSION',
-          `Room version ${roomVersion} is not supported`,
-        );
       const leave = this.signTemplate(template, version, userId, roomId, content);
       await this.api.sendLeave(server, roomId, leave.eventId, leave.pdu as JsonObject);
       // We hold no state for this room: keep the leave as an outlier and record the membership.
-      this.rooms.persister.persist(
-        { outliers: [{ event: leave }] },
-        {
-          prepare: () =>
-            this.rooms.roomStore.insertRoom({
-              roomId,
-              version,
-              creator: null,
-              createdTs: this.clock.now(),
-            }),
-          extra: () =>
-            this.rooms.currentState.setOutOfRoomMembership(roomId, userId, 'leave', leave.eventId),
-        },
-      );
+      recordOutOfRoomMembership(this.rooms, this.clock, leave, version, 'leave');
     });
   }
 

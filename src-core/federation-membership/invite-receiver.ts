@@ -14,6 +14,7 @@ import { serverNameOf } from '../rules/identifiers/server-name-of';
 import { findRoomVersion } from '../rules/room-versions';
 import { signEvent } from '../rules/signing/sign-event';
 import type { SigningKey } from '../rules/signing/signing-key';
+import { recordOutOfRoomMembership } from '../rooms/out-of-room-membership';
 import type { RoomServices } from '../rooms/room-services';
 import type { Clock } from '../util/clock';
 
@@ -82,25 +83,7 @@ export class InviteReceiver {
         invite.eventId,
         version,
       );
-      this.rooms.persister.persist(
-        { outliers: [{ event: stored }] },
-        {
-          prepare: () =>
-            this.rooms.roomStore.insertRoom({
-              roomId,
-              version,
-              creator: null,
-              createdTs: this.clock.now(),
-            }),
-          extra: () =>
-            this.rooms.currentState.setOutOfRoomMembership(
-              roomId,
-              invite.stateKey as string,
-              'invite',
-              invite.eventId,
-            ),
-        },
-      );
+      recordOutOfRoomMembership(this.rooms, this.clock, stored, version, 'invite');
     }
     return { event: countersigned };
   }
