@@ -183,6 +183,23 @@ export class CurrentStateStore {
     return rows.map((row) => row.user_id);
   }
 
+  /**
+   * Whether someone other than `exceptUserId` on `serverName` is joined to the room. One index
+   * probe (`current_memberships_server`: room, server, membership) instead of reading every
+   * joined member, which cost ~100 ms per send_join in a 50,000-member room.
+   */
+  hasOtherJoinedMemberOn(roomId: string, serverName: string, exceptUserId: string): boolean {
+    const row = this.db
+      .statement(
+        `SELECT EXISTS (
+           SELECT 1 FROM current_memberships
+           WHERE room_id = ? AND server_name = ? AND membership = 'join' AND user_id != ?
+         ) AS found`,
+      )
+      .get(roomId, serverName, exceptUserId) as { found: number };
+    return row.found === 1;
+  }
+
   /** Servers with at least one joined member: where a room's events must be sent. */
   joinedServers(roomId: string): string[] {
     return this.db
