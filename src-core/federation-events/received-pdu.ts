@@ -2,18 +2,26 @@
  * Checks 1–3 on received PDUs (format, signatures, hashes) for a batch, so that the signing keys
  * of every server involved are fetched once, concurrently, before the synchronous checks run.
  */
+import type { Ed25519BatchVerifier, Ed25519Job } from '../keys/ed25519-verify-pool';
+import { sharedEd25519VerifyPool } from '../keys/ed25519-verify-pool';
 import type { KeyRequest } from '../keys/key-ring';
 import type { Pdu } from '../rules/events/pdu';
 import type { RoomEvent } from '../rules/events/room-event';
 import { toRoomEvent } from '../rules/events/room-event';
 import { validatePdu } from '../rules/event-format/validate-event';
 import { checkContentHash } from '../rules/hashes/content-hash';
-import { computeEventId } from '../rules/hashes/event-id';
+import { computeEventIdFromBytes } from '../rules/hashes/event-id';
+import { redactedEventBytes } from '../rules/hashes/redacted-event-bytes';
 import { isJsonObject } from '../rules/json';
 import { redactPdu } from '../rules/redaction';
 import type { RoomVersion } from '../rules/room-versions';
-import type { EventKeyLookup } from '../rules/signing/verify-event';
-import { checkEventSignatures, requiredSigningServers } from '../rules/signing/verify-event';
+import type { EventKeyLookup, EventSignaturePlan } from '../rules/signing/verify-event';
+import {
+  planEventSignatureCheck,
+  requiredSigningServers,
+  settleEventSignaturePlan,
+} from '../rules/signing/verify-event';
+import { verifyPlanHere } from '../rules/signing/verify-json';
 
 export type ReceivedPduResult =
   | {
@@ -63,13 +71,79 @@ export function mergeKeyRequests(requests: readonly KeyRequest[]): KeyRequest[] 
   return [...merged.values()];
 }
 
+/** Batches with at least this many signatures to check go to the worker pool. */
+export const POOL_MIN_SIGNATURES = 64;
+
+export interface ReceivedPduOptions {
+  /**
+   * Where big batches' Ed25519 work runs (default: the process's worker pool); `null` keeps it
+   * on this thread. Verdicts are the rules' either way.
+   */
+  verifier?: Ed25519BatchVerifier | null;
+}
+
+interface ValidatedPdu {
+  ok: true;
+  pdu: Pdu;
+  eventId: string;
+  /** The redacted canonical bytes (event ID and signatures), encoded at most once. */
+  redactedBytes: () => Uint8Array;
+}
+
+/** Memoises `redactedEventBytes`, including its error, so it is encoded at most once. */
+function onceRedactedBytes(pdu: Pdu, version: RoomVersion): () => Uint8Array {
+  let bytes: Uint8Array | undefined;
+  let failure: unknown;
+  return () => {
+    if (bytes !== undefined) return bytes;
+    if (failure !== undefined) throw failure;
+    try {
+      bytes = redactedEventBytes(pdu, version);
+      return bytes;
+    } catch (error) {
+      failure = error;
+      throw error;
+    }
+  };
+}
+
+/** Runs every plan's Ed25519 work in the pool; undefined if the pool failed. */
+async function verifyInPool(
+  plans: readonly (EventSignaturePlan | undefined)[],
+  verifier: Ed25519BatchVerifier,
+): Promise<boolean[][] | undefined> {
+  const jobs: Ed25519Job[] = [];
+  for (const plan of plans) {
+    if (!plan) continue;
+    const { message, toVerify } = plan.signatures;
+    for (const item of toVerify) {
+      // A signature that is not base64 fails without Ed25519 work (verifyPlanHere does the same).
+      if (item.signature === undefined) continue;
+      jobs.push({ message, signature: item.signature, publicKey: item.publicKey });
+    }
+  }
+  let answers: boolean[];
+  try {
+    answers = await verifier(jobs);
+  } catch {
+    return undefined;
+  }
+  let next = 0;
+  return plans.map((plan) =>
+    (plan?.signatures.toVerify ?? []).map((item) =>
+      item.signature === undefined ? false : answers[next++] === true,
+    ),
+  );
+}
+
 /** Validates, identifies and signature/hash-checks each raw PDU of one room version. */
 export async function checkReceivedPdus(
   raw: readonly unknown[],
   version: RoomVersion,
   keys: KeyPreparer,
+  options: ReceivedPduOptions = {},
 ): Promise<ReceivedPduResult[]> {
-  const validated = raw.map((value) => {
+  const validated = raw.map((value): ValidatedPdu | Extract<ReceivedPduResult, { ok: false }> => {
     const result = validatePdu(value, version);
     if (!result.ok) {
       const eventId =
@@ -78,9 +152,10 @@ export async function checkReceivedPdus(
           : undefined;
       return { ok: false as const, eventId, reason: `invalid event: ${result.error.message}` };
     }
+    const redactedBytes = onceRedactedBytes(result.pdu, version);
     let eventId: string;
     try {
-      eventId = computeEventId(result.pdu, version);
+      eventId = computeEventIdFromBytes(result.pdu, version, redactedBytes);
     } catch (error) {
       return {
         ok: false as const,
@@ -88,14 +163,33 @@ export async function checkReceivedPdus(
         reason: `cannot compute event ID: ${(error as Error).message}`,
       };
     }
-    return { ok: true as const, pdu: result.pdu, eventId };
+    return { ok: true as const, pdu: result.pdu, eventId, redactedBytes };
   });
   const lookup = await keys.prepareKeys(
     mergeKeyRequests(validated.flatMap((v) => (v.ok ? keyRequestsFor(v.pdu, version) : []))),
   );
-  return validated.map((v): ReceivedPduResult => {
+  const plans = validated.map((v) =>
+    v.ok ? planEventSignatureCheck(v.pdu, version, lookup, v.redactedBytes) : undefined,
+  );
+  const signatureCount = plans.reduce((n, p) => n + (p?.signatures.toVerify.length ?? 0), 0);
+  const verifier =
+    options.verifier === undefined ? sharedEd25519VerifyPool().verify : options.verifier;
+  // The pool works while this thread checks content hashes (needed for valid events anyway).
+  const pooled =
+    verifier !== null && signatureCount >= POOL_MIN_SIGNATURES
+      ? verifyInPool(plans, verifier)
+      : undefined;
+  // Check 3: a hash mismatch means the content was tampered with or lost; keep what was
+  // signed (the redacted form), not what was sent.
+  const hashOk = validated.map((v) => (v.ok ? checkContentHash(v.pdu) : false));
+  const verified = pooled ? await pooled : undefined;
+  return validated.map((v, i): ReceivedPduResult => {
     if (!v.ok) return v;
-    const signatures = checkEventSignatures(v.pdu, version, lookup);
+    const plan = plans[i] as EventSignaturePlan;
+    const signatures = settleEventSignaturePlan(
+      plan,
+      verified?.[i] ?? verifyPlanHere(plan.signatures),
+    );
     if (!signatures.ok) {
       return {
         ok: false,
@@ -103,10 +197,8 @@ export async function checkReceivedPdus(
         reason: `bad signature from ${signatures.server}: ${signatures.reason}`,
       };
     }
-    // Check 3: a hash mismatch means the content was tampered with or lost; keep what was
-    // signed (the redacted form), not what was sent.
-    const hashOk = checkContentHash(v.pdu);
-    const pdu = hashOk ? v.pdu : redactPdu(v.pdu, version);
-    return { ok: true, event: toRoomEvent(pdu, v.eventId, version), redacted: !hashOk };
+    const contentOk = hashOk[i] === true;
+    const pdu = contentOk ? v.pdu : redactPdu(v.pdu, version);
+    return { ok: true, event: toRoomEvent(pdu, v.eventId, version), redacted: !contentOk };
   });
 }

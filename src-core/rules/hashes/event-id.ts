@@ -7,7 +7,8 @@
 import { encodeBase64, encodeBase64Url } from '../base64';
 import type { JsonObject } from '../json';
 import type { RoomVersion } from '../room-versions';
-import { computeReferenceHash } from './reference-hash';
+import { redactedEventBytes } from './redacted-event-bytes';
+import { sha256 } from './sha256';
 
 export class EventIdError extends Error {
   constructor(message: string) {
@@ -21,6 +22,18 @@ export class EventIdError extends Error {
  * `event_id`, and `CanonicalJsonError` when a hashed event is not canonical JSON.
  */
 export function computeEventId(pdu: JsonObject, version: RoomVersion): string {
+  return computeEventIdFromBytes(pdu, version, () => redactedEventBytes(pdu, version));
+}
+
+/**
+ * `computeEventId` with the redacted bytes supplied by the caller (`redactedEventBytes`), who
+ * needs them for the signature check as well; asked for only when the version hashes them.
+ */
+export function computeEventIdFromBytes(
+  pdu: JsonObject,
+  version: RoomVersion,
+  redactedBytes: () => Uint8Array,
+): string {
   switch (version.eventIdFormat) {
     case 'v1': {
       const eventId = pdu['event_id'];
@@ -30,8 +43,8 @@ export function computeEventId(pdu: JsonObject, version: RoomVersion): string {
       return eventId;
     }
     case 'v3':
-      return `$${encodeBase64(computeReferenceHash(pdu, version))}`;
+      return `$${encodeBase64(sha256(redactedBytes()))}`;
     case 'v4':
-      return `$${encodeBase64Url(computeReferenceHash(pdu, version))}`;
+      return `$${encodeBase64Url(sha256(redactedBytes()))}`;
   }
 }

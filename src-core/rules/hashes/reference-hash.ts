@@ -6,14 +6,12 @@
  * Synapse also drops a top-level `age_ts` here; our redaction never keeps one, so there is
  * nothing extra to remove.
  */
-import { canonicalJsonBytes } from '../canonical-json/canonical-json';
 import type { JsonObject } from '../json';
-import { redactPdu } from '../redaction';
 import type { RoomVersion } from '../room-versions';
+import { redactedEventBytes } from './redacted-event-bytes';
 import { sha256 } from './sha256';
 
 /** The raw 32-byte reference hash. Throws `CanonicalJsonError` on non-canonical values. */
 export function computeReferenceHash(pdu: JsonObject, version: RoomVersion): Uint8Array {
-  const { signatures: _signatures, unsigned: _unsigned, ...hashed } = redactPdu(pdu, version);
-  return sha256(canonicalJsonBytes(hashed));
+  return sha256(redactedEventBytes(pdu, version));
 }

@@ -8,11 +8,17 @@ import {
   SPEC_SEED_BASE64,
   SPEC_SERVER,
 } from './fixtures/spec-vectors';
-import { signJson } from './sign-json';
+import { signJson, signableBytes } from './sign-json';
 import type { SigningKey } from './signing-key';
 import { signingKeyFromSeed } from './signing-key';
 import { initCrypto } from './sodium';
-import { checkSignatures, verifyJsonSignature } from './verify-json';
+import {
+  checkSignatures,
+  planSignatureCheck,
+  settleSignaturePlan,
+  verifyJsonSignature,
+  verifyPlanHere,
+} from './verify-json';
 
 let key: SigningKey;
 let otherKey: SigningKey;
@@ -208,5 +214,71 @@ describe('checkSignatures', () => {
       ok: false,
       reason: expect.stringContaining('not canonical JSON') as unknown,
     });
+  });
+});
+
+describe('planSignatureCheck / settleSignaturePlan', () => {
+  const lookup = (server: string, keyId: string): Uint8Array | undefined =>
+    server === 'a.example' && keyId === key.keyId
+      ? key.publicKey
+      : server === 'b.example' && keyId === otherKey.keyId
+        ? otherKey.publicKey
+        : undefined;
+
+  it('lists the signatures to verify in order, over bytes asked for once', () => {
+    const value = signJson(signJson({ body: 'x' }, 'a.example', key), 'b.example', otherKey);
+    let asked = 0;
+    const plan = planSignatureCheck(value, ['a.example', 'b.example'], lookup, () => {
+      asked++;
+      return signableBytes(value);
+    });
+    expect(asked).toBe(1);
+    expect(plan.toVerify.map((s) => [s.server, s.keyId])).toEqual([
+      ['a.example', key.keyId],
+      ['b.example', otherKey.keyId],
+    ]);
+    expect(plan.otherwise).toEqual({ ok: true });
+    expect(verifyPlanHere(plan)).toEqual([true, true]);
+    expect(settleSignaturePlan(plan, [true, true])).toEqual({ ok: true });
+    expect(settleSignaturePlan(plan, [true, false])).toEqual({
+      ok: false,
+      server: 'b.example',
+      reason: 'signature by b.example ed25519:other does not verify',
+    });
+  });
+
+  it('does not encode the value when no signature has a known key', () => {
+    const value = signJson({ body: 'x' }, 'c.example', key);
+    const plan = planSignatureCheck(value, ['c.example'], lookup, () => {
+      throw new Error('must not be asked');
+    });
+    expect(plan.toVerify).toEqual([]);
+    expect(plan.otherwise).toMatchObject({ ok: false, reason: /no known key for c.example/ });
+  });
+
+  it('reports an earlier bad signature before a later structural failure, as checkSignatures does', () => {
+    const value = { ...signJson({ body: 'x' }, 'a.example', key), body: 'tampered' };
+    const plan = planSignatureCheck(value, ['a.example', 'b.example'], lookup);
+    expect(plan.otherwise).toEqual({
+      ok: false,
+      server: 'b.example',
+      reason: 'no signatures from b.example',
+    });
+    const expected = {
+      ok: false,
+      server: 'a.example',
+      reason: 'signature by a.example ed25519:1 does not verify',
+    };
+    expect(settleSignaturePlan(plan, verifyPlanHere(plan))).toEqual(expected);
+    expect(checkSignatures(value, ['a.example', 'b.example'], lookup)).toEqual(expected);
+    // Verified elsewhere, the same signature gives the structural failure only if it verifies.
+    expect(settleSignaturePlan(plan, [true])).toEqual(plan.otherwise);
+  });
+
+  it('marks a signature that is not base64 as unverifiable', () => {
+    const value = { body: 'x', signatures: { 'a.example': { [key.keyId]: '!!not base64!!' } } };
+    const plan = planSignatureCheck(value, ['a.example'], lookup);
+    expect(plan.toVerify[0]?.signature).toBeUndefined();
+    expect(settleSignaturePlan(plan, verifyPlanHere(plan))).toMatchObject({ ok: false });
   });
 });

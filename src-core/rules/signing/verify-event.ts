@@ -18,7 +18,9 @@ import type { JsonObject } from '../json';
 import { isJsonObject } from '../json';
 import { redactPdu } from '../redaction';
 import type { RoomVersion } from '../room-versions';
-import { checkSignatures } from './verify-json';
+import { signableBytes } from './sign-json';
+import type { SignaturePlan } from './verify-json';
+import { planSignatureCheck, settleSignaturePlan, verifyPlanHere } from './verify-json';
 
 /**
  * Finds a server's public key. `validAtTs` is the event's `origin_server_ts` when the room
@@ -92,15 +94,32 @@ export function requiredSigningServers(
   return { servers: [...new Set(servers)] };
 }
 
-/** Checks that every server `requiredSigningServers` names has validly signed the event. */
-export function checkEventSignatures(
+/** `checkEventSignatures` split around its Ed25519 work (see `SignaturePlan`). */
+export interface EventSignaturePlan {
+  requiredServers: string[];
+  signatures: SignaturePlan;
+}
+
+/**
+ * Plans `checkEventSignatures`. `redactedBytes` may supply the bytes the signatures cover
+ * (`redactedEventBytes(pdu, version)`), when the caller already has them from the event ID.
+ */
+export function planEventSignatureCheck(
   pdu: JsonObject,
   version: RoomVersion,
   keyLookup: EventKeyLookup,
-): EventSignatureCheck {
+  redactedBytes?: () => Uint8Array,
+): EventSignaturePlan {
   const required = requiredSigningServers(pdu, version);
   if ('error' in required) {
-    return { ok: false, requiredServers: [], server: '', reason: required.error };
+    return {
+      requiredServers: [],
+      signatures: {
+        message: new Uint8Array(0),
+        toVerify: [],
+        otherwise: { ok: false, server: '', reason: required.error },
+      },
+    };
   }
   const requiredServers = required.servers;
   let validAtTs: number | undefined;
@@ -108,16 +127,46 @@ export function checkEventSignatures(
     const ts = pdu['origin_server_ts'];
     if (typeof ts !== 'number') {
       return {
-        ok: false,
         requiredServers,
-        server: requiredServers[0] ?? '',
-        reason: 'origin_server_ts is not a number, so key validity cannot be checked',
+        signatures: {
+          message: new Uint8Array(0),
+          toVerify: [],
+          otherwise: {
+            ok: false,
+            server: requiredServers[0] ?? '',
+            reason: 'origin_server_ts is not a number, so key validity cannot be checked',
+          },
+        },
       };
     }
     validAtTs = ts;
   }
-  const result = checkSignatures(redactPdu(pdu, version), requiredServers, (server, keyId) =>
-    keyLookup(server, keyId, validAtTs),
+  // Redaction keeps `signatures` as they are, so they can be read from the event itself.
+  const signatures = planSignatureCheck(
+    pdu,
+    requiredServers,
+    (server, keyId) => keyLookup(server, keyId, validAtTs),
+    redactedBytes ?? (() => signableBytes(redactPdu(pdu, version))),
   );
+  return { requiredServers, signatures };
+}
+
+/** The verdict of an event plan given whether each planned signature verified, in order. */
+export function settleEventSignaturePlan(
+  plan: EventSignaturePlan,
+  verified: readonly boolean[],
+): EventSignatureCheck {
+  const result = settleSignaturePlan(plan.signatures, verified);
+  const { requiredServers } = plan;
   return result.ok ? { ok: true, requiredServers } : { ...result, requiredServers };
+}
+
+/** Checks that every server `requiredSigningServers` names has validly signed the event. */
+export function checkEventSignatures(
+  pdu: JsonObject,
+  version: RoomVersion,
+  keyLookup: EventKeyLookup,
+): EventSignatureCheck {
+  const plan = planEventSignatureCheck(pdu, version, keyLookup);
+  return settleEventSignaturePlan(plan, verifyPlanHere(plan.signatures));
 }
