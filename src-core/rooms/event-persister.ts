@@ -60,6 +60,12 @@ export type InTransactionHook = (persisted: readonly PersistedEvent[]) => void;
 export class EventPersister {
   private readonly listeners: PersistListener[] = [];
   private readonly inTransactionHooks: InTransactionHook[] = [];
+  /**
+   * The events of the batch being persisted. The current-state update reads the new member
+   * events back; a 50,000-member join outgrows the parsed-event cache, and reading them in
+   * insertion order evicted each one just before it was needed (every read went to SQLite).
+   */
+  private batchEvents: ReadonlyMap<string, RoomEvent> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -113,19 +119,29 @@ export class EventPersister {
       persisted = this.db.transaction(() => {
         hooks.prepare?.();
         const done: PersistedEvent[] = [];
+        const written = new Map<string, RoomEvent>();
+        this.batchEvents = written;
         for (const outlier of batch.outliers ?? []) {
           const result = this.persistOutlier(outlier);
-          if (result) done.push(result);
+          if (result) {
+            done.push(result);
+            written.set(result.event.eventId, result.event);
+          }
         }
         for (const item of batch.timeline ?? []) {
           const result = this.persistTimelineEvent(item);
-          if (result) done.push(result);
+          if (result) {
+            done.push(result);
+            written.set(result.event.eventId, result.event);
+          }
         }
+        this.batchEvents = undefined;
         for (const hook of this.inTransactionHooks) hook(done);
         hooks.extra?.(done);
         return done;
       });
     } catch (error) {
+      this.batchEvents = undefined;
       // Nothing was written: forget cached maps and events that never existed.
       this.stream.resetTo(streamBefore);
       this.states.clearCache();
@@ -266,6 +282,13 @@ export class EventPersister {
       delta = diffStates(old, resolved);
     }
     if (newGroup !== room.currentStateGroup) this.rooms.setCurrentStateGroup(roomId, newGroup);
-    if (delta.size > 0) this.currentState.applyDelta(roomId, delta, this.roomState.getEvent);
+    if (delta.size > 0) {
+      const batch = this.batchEvents;
+      this.currentState.applyDelta(
+        roomId,
+        delta,
+        batch ? (id) => batch.get(id) ?? this.roomState.getEvent(id) : this.roomState.getEvent,
+      );
+    }
   }
 }
