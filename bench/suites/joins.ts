@@ -5,6 +5,9 @@
  *   - partial join: client `POST /join` → 200, the joiner asking with omit_members=true
  *     (target ≤ 50 ms at 10k);
  *   - full join: the same with partial joins turned off (target ≤ 1.9 s at 10k);
+ *   - resync: after some of the partial joins, the joiner's (paused) resync is resumed and timed
+ *     until the room leaves partial state (target ≤ 1 s at 10k, ≤ 10 s at 50k), with the
+ *     requests and bytes its progress counted;
  * plus the process's peak RSS (the harness's row covers the whole case, generation included;
  * `peak RSS, joins` covers the joins only). Every joiner is a fresh server, so each join is a
  * first join: it fetches the resident's key and stores the room from scratch. Resyncs start
@@ -31,13 +34,34 @@ interface JoinSize {
   messages: number;
   partialRuns: number;
   fullRuns: number;
-  /** Targets are given for 10k; the 50k numbers are informational. */
+  /** How many of the timed partial joins (plus the warm-up one) are followed by a timed resync. */
+  resyncRuns: number;
+  /** Targets are given for 10k (the resync also has one at 50k). */
   targets: boolean;
+  resyncTargetMs: number;
 }
 
 const SIZES: readonly JoinSize[] = [
-  { members: 10_000, servers: 50, messages: 2_000, partialRuns: 5, fullRuns: 3, targets: true },
-  { members: 50_000, servers: 100, messages: 5_000, partialRuns: 3, fullRuns: 2, targets: false },
+  {
+    members: 10_000,
+    servers: 50,
+    messages: 2_000,
+    partialRuns: 5,
+    fullRuns: 3,
+    resyncRuns: 3,
+    targets: true,
+    resyncTargetMs: 1_000,
+  },
+  {
+    members: 50_000,
+    servers: 100,
+    messages: 5_000,
+    partialRuns: 3,
+    fullRuns: 2,
+    resyncRuns: 1,
+    targets: false,
+    resyncTargetMs: 10_000,
+  },
 ];
 
 /** Samples RSS every 25 ms until stopped; the harness's own figure also spans generation. */
@@ -59,16 +83,62 @@ function rssSampler(ctx: CaseContext): { stop(): number } {
  * One join by a new user on a fresh server; returns the client-observed latency. The joiner
  * trusts the fake servers' keys as the resident does (fake-servers.ts).
  */
+interface ResyncResult {
+  ms: number;
+  requests: number;
+  bytes: number;
+  peakRss: number;
+}
+
+/**
+ * Resumes the joiner's paused resync and times it until the room is fully stated; checks that
+ * the joiner then holds every member.
+ */
+async function timedResync(
+  joiner: Homeserver,
+  room: GeneratedRoom,
+  ctx: CaseContext,
+): Promise<ResyncResult> {
+  const resync = joiner.context.resync.get(room.roomId);
+  if (!resync) throw new Error('the partial join started no resync');
+  const sampler = rssSampler(ctx);
+  let peakRss = 0;
+  const started = performance.now();
+  try {
+    const done = joiner.context.resync.awaitFullState(room.roomId);
+    resync.resume();
+    await done;
+  } finally {
+    peakRss = sampler.stop();
+  }
+  const ms = performance.now() - started;
+  if (joiner.context.rooms.partialState.isPartialRoom(room.roomId))
+    throw new Error('the resync ended with the room still partial');
+  const progress = resync.progress();
+  if (progress.phase !== 'complete') throw new Error(`resync ended in phase ${progress.phase}`);
+  const stateEvents = joiner.context.rooms.currentState.getCurrentState(room.roomId).size;
+  if (stateEvents < room.joinedMembers.length)
+    throw new Error(
+      `after the resync the joiner holds ${stateEvents} state events for ${room.joinedMembers.length} members`,
+    );
+  return { ms, requests: progress.requests, bytes: progress.bytes, peakRss };
+}
+
 async function timedJoin(
   resident: Homeserver,
   room: GeneratedRoom,
   partial: boolean,
-): Promise<{ ms: number; stateEvents: number }> {
+  resyncCtx?: CaseContext,
+): Promise<{ ms: number; stateEvents: number; resync?: ResyncResult }> {
   // The joiner's resync starts paused: it would otherwise fetch the full state from the resident
   // right after the 200, and that work would land in the next join's measurement.
   const joiner = await startTestHomeserver({
     configure: (config) => {
       config.resync.startPaused = true;
+      // Earlier joiners are stopped, yet their join events are in the room (the prev event the
+      // resync asks about is the previous joiner's): their keys come from the resident, acting
+      // as notary as a trusted key server would.
+      config.federation.notaryServers = [resident.config.serverName];
     },
   });
   try {
@@ -92,7 +162,8 @@ async function timedJoin(
       throw new Error(
         `full join holds ${stateEvents} state events for ${room.joinedMembers.length} members`,
       );
-    return { ms, stateEvents };
+    const resync = resyncCtx && partial ? await timedResync(joiner, room, resyncCtx) : undefined;
+    return { ms, stateEvents, ...(resync ? { resync } : {}) };
   } finally {
     await joiner.stop();
   }
@@ -104,27 +175,47 @@ async function joinRuns(
   partial: boolean,
   runs: number,
   ctx: CaseContext,
-): Promise<{ samples: number[]; stateEvents: number }> {
-  // One untimed join first: the JIT compiles the join path (all joiners share this process).
-  await timedJoin(resident, room, partial);
+  resyncRuns = 0,
+): Promise<{ samples: number[]; stateEvents: number; resyncs: ResyncResult[] }> {
+  // One untimed join first: the JIT compiles the join path (all joiners share this process),
+  // and the resync path too when resyncs are timed.
+  await timedJoin(resident, room, partial, resyncRuns > 0 ? ctx : undefined);
   const samples: number[] = [];
+  const resyncs: ResyncResult[] = [];
   let stateEvents = 0;
   for (let i = 0; i < runs; i++) {
-    const result = await timedJoin(resident, room, partial);
+    const result = await timedJoin(resident, room, partial, i < resyncRuns ? ctx : undefined);
     samples.push(result.ms);
     stateEvents = result.stateEvents;
+    if (result.resync) resyncs.push(result.resync);
     ctx.sampleRss();
   }
-  return { samples, stateEvents };
+  return { samples, stateEvents, resyncs };
 }
 
-/**
- * Resync (partial → full state in the background) is not built yet. When it is, time here
- * from the partial join's 200 until `partialState.isPartialRoom(roomId)` turns false on the
- * joiner, and return it as a `resync` row (with the faster-joins issue's target).
- */
-function resyncRows(): Measurement[] {
-  return [];
+/** The resync rows: duration against the faster-joins issue's target, traffic, peak RSS. */
+function resyncRows(size: JoinSize, resyncs: readonly ResyncResult[]): Measurement[] {
+  if (resyncs.length === 0) return [];
+  const stats = summarise(resyncs.map((r) => r.ms));
+  const last = resyncs[resyncs.length - 1] as ResyncResult;
+  return [
+    {
+      metric: `resync median of ${resyncs.length}`,
+      value: stats.medianMs,
+      unit: 'ms',
+      lowerIsBetter: true,
+      target: size.resyncTargetMs,
+    },
+    { metric: 'resync max', value: stats.maxMs, unit: 'ms', lowerIsBetter: true },
+    { metric: 'resync requests', value: last.requests, unit: 'requests', lowerIsBetter: true },
+    { metric: 'resync bytes', value: last.bytes / MB, unit: 'MB', lowerIsBetter: true },
+    {
+      metric: 'peak RSS, resync',
+      value: Math.max(...resyncs.map((r) => r.peakRss)) / MB,
+      unit: 'MB',
+      lowerIsBetter: true,
+    },
+  ];
 }
 
 function joinCase(size: JoinSize): BenchmarkCase {
@@ -147,7 +238,7 @@ function joinCase(size: JoinSize): BenchmarkCase {
         let partial;
         let full;
         try {
-          partial = await joinRuns(resident, room, true, size.partialRuns, ctx);
+          partial = await joinRuns(resident, room, true, size.partialRuns, ctx, size.resyncRuns);
           full = await joinRuns(resident, room, false, size.fullRuns, ctx);
         } finally {
           peakDuringJoins = sampler.stop();
@@ -195,7 +286,7 @@ function joinCase(size: JoinSize): BenchmarkCase {
             unit: 'events',
             lowerIsBetter: true,
           },
-          ...resyncRows(),
+          ...resyncRows(size, partial.resyncs),
           {
             metric: 'RSS after generation',
             value: rssAfterGeneration / MB,
