@@ -17,6 +17,8 @@ import { startTestHomeserver } from '../../src-core/testing/test-homeserver';
 import { SeededRandom } from '../../src-core/util/seeded-random';
 import { percentile } from '../timing';
 import { DeliveryLedger } from './delivery-ledger';
+import type { SyncWindow } from './sync-window-log';
+import { SyncWindowLog } from './sync-window-log';
 
 export interface ClientLoadOptions {
   clients: number;
@@ -55,15 +57,6 @@ export interface ClientLoadResult {
   syncWake: LatencySummary;
   peakRssBytes: number;
   wallMs: number;
-}
-
-/** One /sync response as a member saw it: the window it covered and what it returned. */
-export interface SyncWindow {
-  /** Stream part of `since` and of `next_batch`. */
-  since: number;
-  next: number;
-  /** Events returned in the timeline of each room (plus `limited`). */
-  rooms: { roomId: string; events: number; limited: boolean }[];
 }
 
 /** A lost (event, member) pair with what the server and the member's syncs say about it. */
@@ -181,7 +174,9 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
       users.map((u) => u.userId),
       shared,
     );
-    const windows = new Map<string, SyncWindow[]>(users.map((u) => [u.userId, []]));
+    const windows = new Map<string, SyncWindowLog>(
+      users.map((u) => [u.userId, new SyncWindowLog()]),
+    );
     const syncEnded = new Map<string, number>();
     let sendingStoppedAt = Number.POSITIVE_INFINITY;
     const sendLatencies: number[] = [];
@@ -230,14 +225,12 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
           continue;
         }
         const body = response.body as SyncBody;
-        windows.get(user.userId)?.push({
+        const joined = Object.values(body.rooms?.join ?? {});
+        windows.get(user.userId)?.add({
           since: streamPart(since.get(user) as string),
           next: streamPart(body.next_batch),
-          rooms: Object.entries(body.rooms?.join ?? {}).map(([roomId, room]) => ({
-            roomId,
-            events: room.timeline?.events?.length ?? 0,
-            limited: room.timeline?.limited ?? false,
-          })),
+          events: joined.reduce((n, room) => n + (room.timeline?.events?.length ?? 0), 0),
+          limited: joined.some((room) => room.timeline?.limited === true),
         });
         since.set(user, body.next_batch);
         for (const [roomId, room] of Object.entries(body.rooms?.join ?? {})) {
@@ -330,15 +323,13 @@ export async function runClientLoad(options: ClientLoadOptions): Promise<ClientL
           lostEvents.add(eventId);
           if (lostDetails.length < 10) {
             const position = streamOrderingOf(eventId);
-            const all = windows.get(member) ?? [];
-            const index = position === undefined ? -1 : all.findIndex((w) => w.next >= position);
             lostDetails.push({
               eventId,
               roomId: info.roomId,
               sender: info.senderId,
               member,
               streamOrdering: position,
-              windows: index < 0 ? all.slice(-3) : all.slice(Math.max(0, index - 1), index + 2),
+              windows: windows.get(member)?.around(position) ?? [],
               acceptedAfterStopMs: info.at - sendingStoppedAt,
               memberStoppedAfterStopMs: syncEnded.has(member)
                 ? (syncEnded.get(member) as number) - sendingStoppedAt
