@@ -67,6 +67,27 @@ function streamed(): AdminStreamMessage[] {
     .map((s) => s.args[0] as AdminStreamMessage);
 }
 
+/** A message from the resident after our join: it reaches the joiner partial-stated. */
+async function residentSpeaksAfterJoin(): Promise<void> {
+  resident.context.rooms.sender.send({
+    roomId,
+    type: 'm.room.message',
+    sender: `@alice:${resident.config.serverName}`,
+    content: { msgtype: 'm.text', body: 'after the join' },
+  });
+  const partialEvents = () =>
+    (
+      joiner.context.database.sqlite
+        .prepare('SELECT count(*) AS n FROM partial_state_events WHERE room_id = ?')
+        .get(roomId) as { n: number }
+    ).n;
+  const deadline = Date.now() + 10_000;
+  while (partialEvents() < 2) {
+    if (Date.now() > deadline) throw new Error('the resident’s message did not reach the joiner');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 async function waitFor(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (!(await check())) {
@@ -208,6 +229,8 @@ describe('a partial join driven over IPC', () => {
   });
 
   it('pauses (idempotent), steps one event, then resumes to the end', async () => {
+    // More than J to do, so one step leaves the resync paused.
+    await residentSpeaksAfterJoin();
     const paused = await value<ResyncProgress>('pauseResync', roomId);
     expect(paused.phase).toBe('paused');
     const stepped = await value<ResyncProgress>('stepResync', roomId, 1);
