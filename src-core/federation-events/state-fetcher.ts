@@ -26,6 +26,12 @@ export interface FetchedState {
   unusable: string[];
 }
 
+/** An event `ingestOutliers` stored, and whether it was stored as rejected. */
+export interface IngestedOutlier {
+  event: RoomEvent;
+  rejected: boolean;
+}
+
 export class StateFetchError extends Error {
   constructor(message: string) {
     super(message);
@@ -68,12 +74,15 @@ export class StateFetcher {
     private readonly logger: Logger,
   ) {}
 
-  /** Checks raw PDUs and stores the usable ones as outliers; returns the IDs now held. */
+  /**
+   * Checks raw PDUs and stores the usable ones as outliers; returns the events now held, each
+   * with whether it was rejected (so callers need not read them back one by one).
+   */
   async ingestOutliers(
     raw: readonly unknown[],
     version: RoomVersion,
     roomId: string,
-  ): Promise<Set<string>> {
+  ): Promise<Map<string, IngestedOutlier>> {
     const checked = await checkReceivedPdus(raw, version, this.keys);
     const events: RoomEvent[] = [];
     for (const result of checked) {
@@ -97,7 +106,12 @@ export class StateFetcher {
       this.logger.warn('dropping fetched event', { room_id: roomId, ...dropped });
     }
     if (batch.outliers.length > 0) this.rooms.persister.persist({ outliers: batch.outliers });
-    return new Set(batch.outliers.map((o) => o.event.eventId));
+    return new Map(
+      batch.outliers.map((o) => [
+        o.event.eventId,
+        { event: o.event, rejected: o.rejection !== undefined },
+      ]),
+    );
   }
 
   async stateAfter(
@@ -110,17 +124,19 @@ export class StateFetcher {
     const { pduIds, authChainIds } = await this.api.stateIds(destination, roomId, eventId, meter);
     const wanted = [...new Set([...pduIds, ...authChainIds, eventId])];
     const missing = wanted.filter((id) => !this.rooms.eventStore.hasEvent(id));
+    // What this call stored: read from here below instead of from the store (10,000+ lookups).
+    let ingested = new Map<string, IngestedOutlier>();
     if (missing.length > 0) {
       if (missing.length >= FETCH_WHOLE_STATE_RATIO * wanted.length) {
         const { pdus, authChain } = await this.api.state(destination, roomId, eventId, meter);
-        await this.ingestOutliers([...authChain, ...pdus], version, roomId);
+        ingested = await this.ingestOutliers([...authChain, ...pdus], version, roomId);
       } else {
         const fetched: unknown[] = [];
         for (const id of missing) {
           if (id === eventId) continue;
           fetched.push(await this.api.event(destination, id, meter));
         }
-        await this.ingestOutliers(fetched, version, roomId);
+        ingested = await this.ingestOutliers(fetched, version, roomId);
       }
       if (!this.rooms.eventStore.hasEvent(eventId)) {
         await this.ingestOutliers(
@@ -133,8 +149,10 @@ export class StateFetcher {
     const state = new Map<StateKey, string>();
     const unusable: string[] = [];
     for (const id of pduIds) {
-      const event = this.rooms.eventStore.getEvent(id);
-      if (!event || event.stateKey === undefined || this.rooms.eventStore.isRejected(id)) {
+      const fresh = ingested.get(id);
+      const event = fresh ? fresh.event : this.rooms.eventStore.getEvent(id);
+      const rejected = fresh ? fresh.rejected : this.rooms.eventStore.isRejected(id);
+      if (!event || event.stateKey === undefined || rejected) {
         unusable.push(id);
         continue;
       }
