@@ -75,6 +75,9 @@ export function buildRequestUri(path: string, query: FederationRequestOptions['q
   return qs === '' ? path : `${path}?${qs}`;
 }
 
+/** What code that calls other servers needs of the client (a fake in unit tests). */
+export type FederationRequester = Pick<FederationHttpClient, 'request'>;
+
 export class FederationHttpClient {
   readonly agent: Agent;
   readonly discovery: ServerDiscovery;

@@ -19,7 +19,7 @@ import type { OutboundQueueStore } from '../storage/outbound-queue-store';
 import type { Clock } from '../util/clock';
 import { backoffDelayMs } from './destination-backoff';
 import type { DestinationPolicy } from './destination-policy';
-import type { FederationRequestOptions } from './federation-http-client';
+import type { FederationRequester } from './federation-http-client';
 
 export const MAX_PDUS_PER_SEND = 50;
 export const MAX_EDUS_PER_SEND = 100;
@@ -30,14 +30,7 @@ const SEND_RESPONSE_MAX_BYTES = 10 * 1024 * 1024;
 /** Errors are kept in status and the database; cap their length. */
 const MAX_ERROR_LENGTH = 500;
 
-export interface SendClient {
-  request<T>(
-    destination: string,
-    method: string,
-    path: string,
-    options?: FederationRequestOptions,
-  ): Promise<T>;
-}
+export type SendClient = FederationRequester;
 
 export interface OutboundQueueOptions {
   serverName: string;

@@ -5,7 +5,7 @@
  */
 import type { RoomRequestLimits } from '../config/homeserver-config';
 import { defaultConfig } from '../config/homeserver-config';
-import type { FederationHttpClient } from '../federation-client/federation-http-client';
+import type { FederationRequester } from '../federation-client/federation-http-client';
 import { FederationRequestError } from '../federation-client/federation-request-error';
 import type { JsonObject, JsonValue } from '../rules/json';
 import { isJsonObject } from '../rules/json';
@@ -19,7 +19,7 @@ const enc = encodeURIComponent;
 const SINGLE_EVENT_RESPONSE_BYTES = 1024 * 1024;
 
 /** What the API needs of the HTTP client (tests and fuzzers pass fakes). */
-export type RoomRequestClient = Pick<FederationHttpClient, 'request'>;
+export type RoomRequestClient = FederationRequester;
 
 function badResponse(destination: string, path: string, message: string): FederationRequestError {
   return new FederationRequestError(destination, 'GET', path, 'bad_response', message);

@@ -17,7 +17,7 @@ import { checkSignatures } from '../rules/signing/verify-json';
 import type { Logger } from '../logging/logger';
 import type { ServerKeyStore, StoredServerKey } from '../storage/server-key-store';
 import type { Clock } from '../util/clock';
-import type { FederationRequestOptions } from '../federation-client/federation-http-client';
+import type { FederationRequester } from '../federation-client/federation-http-client';
 import { serverKeysResponse } from '../key-api/server-keys';
 import { verifyServerKeysResponse } from './server-keys-response';
 import type { VerifiedServerKeys } from './server-keys-response';
@@ -33,14 +33,7 @@ const KEY_RESPONSE_MAX_BYTES = 1024 * 1024;
 const KEY_REQUEST_TIMEOUT_MS = 15_000;
 
 /** The slice of the federation client the key ring uses (a fake in unit tests). */
-export interface KeyFetchClient {
-  request<T>(
-    destination: string,
-    method: string,
-    path: string,
-    options?: FederationRequestOptions,
-  ): Promise<T>;
-}
+export type KeyFetchClient = FederationRequester;
 
 export interface KeyRequest {
   serverName: string;

@@ -21,7 +21,12 @@ import type { AuthVerdict } from '../rules/auth/auth-types';
 import type { StateMap } from '../rules/events/state-map';
 import { stateKey } from '../rules/events/state-map';
 import type { RoomServices } from '../rooms/room-services';
-import type { NewStateReset, ResyncStore, StoredResyncProgress } from '../storage/resync-store';
+import type {
+  NewStateReset,
+  ResyncControl,
+  ResyncStore,
+  StoredResyncProgress,
+} from '../storage/resync-store';
 import { diffStates } from '../storage/state-store';
 import type { Clock } from '../util/clock';
 import { DestinationRotation } from './destination-rotation';
@@ -114,24 +119,20 @@ export class RoomResync {
     }
   }
 
-  pause(): void {
-    this.stepsRemaining = 0;
-    this.deps.store.setControl(this.roomId, {
-      ...this.deps.store.control(this.roomId),
-      paused: true,
-    });
+  private updateControl(change: Partial<ResyncControl>): void {
+    this.deps.store.setControl(this.roomId, { ...this.deps.store.control(this.roomId), ...change });
     this.sleeper.wake();
     this.emitProgress();
   }
 
+  pause(): void {
+    this.stepsRemaining = 0;
+    this.updateControl({ paused: true });
+  }
+
   resume(): void {
-    this.deps.store.setControl(this.roomId, {
-      ...this.deps.store.control(this.roomId),
-      paused: false,
-    });
     this.retryAtTs = null;
-    this.sleeper.wake();
-    this.emitProgress();
+    this.updateControl({ paused: false });
   }
 
   /** Something changed that may let a waiting resync go on (e.g. a local user rejoined). */
@@ -147,13 +148,10 @@ export class RoomResync {
   }
 
   setThrottle(eventsPerSecond: number | null): void {
-    const value = eventsPerSecond !== null && eventsPerSecond > 0 ? eventsPerSecond : null;
-    this.deps.store.setControl(this.roomId, {
-      ...this.deps.store.control(this.roomId),
-      throttleEventsPerSecond: value,
+    this.updateControl({
+      throttleEventsPerSecond:
+        eventsPerSecond !== null && eventsPerSecond > 0 ? eventsPerSecond : null,
     });
-    this.sleeper.wake();
-    this.emitProgress();
   }
 
   progress(): ResyncProgress {
