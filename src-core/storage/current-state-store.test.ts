@@ -44,3 +44,23 @@ describe('CurrentStateStore.hasOtherJoinedMemberOn', () => {
     );
   });
 });
+
+describe('CurrentStateStore.joinedServers', () => {
+  it('lists each server with a joined member once, in name order, ignoring leavers and other rooms', () => {
+    const store = new CurrentStateStore(db);
+    expect(store.joinedServers('!r:x')).toEqual([]);
+    const rows: [string, string, string][] = [
+      ['!r:x', '@a:c.example', 'join'],
+      ['!r:x', '@b:a.example', 'leave'],
+      ['!r:x', '@c:a.example', 'join'],
+      ['!r:x', '@d:b.example', 'invite'],
+      ['!r:x', '@e:c.example', 'join'],
+      ['!r:x', '@f:d.example', 'leave'],
+      ['!other:x', '@g:z.example', 'join'],
+    ];
+    for (const [i, [room, user, membership]] of rows.entries())
+      store.setOutOfRoomMembership(room, user, membership, `$${i}`);
+    expect(store.joinedServers('!r:x')).toEqual(['a.example', 'c.example']);
+    expect(store.joinedServers('!other:x')).toEqual(['z.example']);
+  });
+});

@@ -200,18 +200,26 @@ export class CurrentStateStore {
     return row.found === 1;
   }
 
-  /** Servers with at least one joined member: where a room's events must be sent. */
+  /**
+   * Servers with at least one joined member: where a room's events must be sent. A skip scan
+   * over the (room, server, membership) index, one probe per server, in server-name order:
+   * `SELECT DISTINCT` read every member's index entry (~17 ms per send_join at 50k members).
+   */
   joinedServers(roomId: string): string[] {
-    return this.db
-      .all(
-        this.db.kysely
-          .selectFrom('current_memberships')
-          .select('server_name')
-          .distinct()
-          .where('room_id', '=', roomId)
-          .where('membership', '=', 'join'),
+    const rows = this.db
+      .statement(
+        `WITH RECURSIVE servers(name) AS (
+           SELECT (SELECT MIN(server_name) FROM current_memberships
+                   WHERE room_id = @room AND membership = 'join')
+           UNION ALL
+           SELECT (SELECT MIN(server_name) FROM current_memberships
+                   WHERE room_id = @room AND membership = 'join' AND server_name > servers.name)
+           FROM servers WHERE servers.name IS NOT NULL
+         )
+         SELECT name FROM servers WHERE name IS NOT NULL`,
       )
-      .map((row) => row.server_name);
+      .all({ room: roomId }) as { name: string }[];
+    return rows.map((row) => row.name);
   }
 
   /** The member event and profile fields of each user in the room who ever had a membership. */
