@@ -11,7 +11,7 @@ import { signingKeyFromSeed } from '../rules/signing/signing-key';
 import { initCrypto } from '../rules/signing/sodium';
 import type { EventKeyLookup } from '../rules/signing/verify-event';
 import { checkEventSignatures } from '../rules/signing/verify-event';
-import type { KeyPreparer } from './received-pdu';
+import type { KeyPreparer, ReceivedPduResult } from './received-pdu';
 import { POOL_MIN_SIGNATURES, checkReceivedPdus } from './received-pdu';
 
 const pool = new Ed25519VerifyPool(2);
@@ -138,6 +138,34 @@ describe('checkReceivedPdus with the worker pool', () => {
     expect(await checkReceivedPdus(raw, version, keys, { verifier: broken })).toEqual(
       await checkReceivedPdus(raw, version, keys, { verifier: null }),
     );
+  });
+
+  it('shows the verdicts-if-signatures-verify while the pool works, and reuses them', async () => {
+    const version = getRoomVersion('10');
+    const raw = batch(version);
+    let provisional: readonly ReceivedPduResult[] = [];
+    const results = await checkReceivedPdus(raw, version, keys, {
+      verifier: pool.verify,
+      whileVerifying: (early) => {
+        provisional = early;
+      },
+    });
+    expect(provisional).toHaveLength(raw.length);
+    for (const [i, result] of results.entries()) {
+      const early = provisional[i] as ReceivedPduResult;
+      // Forged (2) and altered (3) events looked fine before their signatures were checked.
+      if (i % 8 === 3 || (i % 8 === 2 && i % 3 !== 0)) {
+        expect(early.ok).toBe(true);
+        expect(result.ok).toBe(false);
+      } else expect(result).toBe(early);
+    }
+    let called = false;
+    await checkReceivedPdus(raw.slice(0, 8), version, keys, {
+      whileVerifying: () => {
+        called = true;
+      },
+    });
+    expect(called).toBe(false);
   });
 
   it('keeps small batches on this thread', async () => {

@@ -15,7 +15,11 @@ import { redactedEventBytes } from '../rules/hashes/redacted-event-bytes';
 import { isJsonObject } from '../rules/json';
 import { redactPdu } from '../rules/redaction';
 import type { RoomVersion } from '../rules/room-versions';
-import type { EventKeyLookup, EventSignaturePlan } from '../rules/signing/verify-event';
+import type {
+  EventKeyLookup,
+  EventSignatureCheck,
+  EventSignaturePlan,
+} from '../rules/signing/verify-event';
 import {
   planEventSignatureCheck,
   requiredSigningServers,
@@ -80,6 +84,13 @@ export interface ReceivedPduOptions {
    * on this thread. Verdicts are the rules' either way.
    */
   verifier?: Ed25519BatchVerifier | null;
+  /**
+   * Called, only when the pool is used, with the verdicts each event will get if all its
+   * signatures verify, while they are being verified: the caller can prepare its next step
+   * and redo it only for a batch where some signature failed. The final result reuses these
+   * objects for every event whose signatures did verify.
+   */
+  whileVerifying?: (provisional: readonly ReceivedPduResult[]) => void;
 }
 
 interface ValidatedPdu {
@@ -174,31 +185,50 @@ export async function checkReceivedPdus(
   const signatureCount = plans.reduce((n, p) => n + (p?.signatures.toVerify.length ?? 0), 0);
   const verifier =
     options.verifier === undefined ? sharedEd25519VerifyPool().verify : options.verifier;
-  // The pool works while this thread checks content hashes (needed for valid events anyway).
+  // The pool works while this thread checks content hashes and builds the events (and the
+  // caller, given `whileVerifying`, starts on them).
   const pooled =
     verifier !== null && signatureCount >= POOL_MIN_SIGNATURES
       ? verifyInPool(plans, verifier)
       : undefined;
-  // Check 3: a hash mismatch means the content was tampered with or lost; keep what was
-  // signed (the redacted form), not what was sent.
-  const hashOk = validated.map((v) => (v.ok ? checkContentHash(v.pdu) : false));
-  const verified = pooled ? await pooled : undefined;
-  return validated.map((v, i): ReceivedPduResult => {
+  // The verdict of each event if every signature it needs verifies: final wherever they do.
+  const provisional = validated.map((v, i): ReceivedPduResult => {
     if (!v.ok) return v;
     const plan = plans[i] as EventSignaturePlan;
-    const signatures = settleEventSignaturePlan(
-      plan,
-      verified?.[i] ?? verifyPlanHere(plan.signatures),
-    );
-    if (!signatures.ok) {
-      return {
-        ok: false,
-        eventId: v.eventId,
-        reason: `bad signature from ${signatures.server}: ${signatures.reason}`,
-      };
-    }
-    const contentOk = hashOk[i] === true;
-    const pdu = contentOk ? v.pdu : redactPdu(v.pdu, version);
-    return { ok: true, event: toRoomEvent(pdu, v.eventId, version), redacted: !contentOk };
+    return resultFor(v, settleEventSignaturePlan(plan, allVerified(plan)), version);
   });
+  if (pooled) options.whileVerifying?.(provisional);
+  const verified = pooled ? await pooled : undefined;
+  return validated.map((v, i): ReceivedPduResult => {
+    const guess = provisional[i] as ReceivedPduResult;
+    if (!v.ok) return guess;
+    const plan = plans[i] as EventSignaturePlan;
+    const answers = verified?.[i] ?? verifyPlanHere(plan.signatures);
+    if (answers.length === plan.signatures.toVerify.length && answers.every((ok) => ok))
+      return guess;
+    return resultFor(v, settleEventSignaturePlan(plan, answers), version);
+  });
+}
+
+function allVerified(plan: EventSignaturePlan): boolean[] {
+  return plan.signatures.toVerify.map(() => true);
+}
+
+function resultFor(
+  v: ValidatedPdu,
+  signatures: EventSignatureCheck,
+  version: RoomVersion,
+): ReceivedPduResult {
+  if (!signatures.ok) {
+    return {
+      ok: false,
+      eventId: v.eventId,
+      reason: `bad signature from ${signatures.server}: ${signatures.reason}`,
+    };
+  }
+  // Check 3: a hash mismatch means the content was tampered with or lost; keep what was
+  // signed (the redacted form), not what was sent.
+  const contentOk = checkContentHash(v.pdu);
+  const pdu = contentOk ? v.pdu : redactPdu(v.pdu, version);
+  return { ok: true, event: toRoomEvent(pdu, v.eventId, version), redacted: !contentOk };
 }

@@ -12,8 +12,9 @@ import type { StateKey } from '../rules/events/state-map';
 import { stateKey } from '../rules/events/state-map';
 import type { RoomVersion } from '../rules/room-versions';
 import type { RoomServices } from '../rooms/room-services';
+import type { OutlierBatch } from './outlier-batch';
 import { prepareOutlierBatch } from './outlier-batch';
-import type { KeyPreparer } from './received-pdu';
+import type { KeyPreparer, ReceivedPduResult } from './received-pdu';
 import { checkReceivedPdus } from './received-pdu';
 import type { RemoteRoomApi, RequestMeter } from './remote-room-api';
 
@@ -24,6 +25,10 @@ export interface FetchedState {
   state: Map<StateKey, string>;
   /** Ids the peer listed that we could not obtain or that failed checks. */
   unusable: string[];
+}
+
+function sameEvents(a: readonly RoomEvent[], b: readonly RoomEvent[]): boolean {
+  return a.length === b.length && a.every((event, i) => event === b[i]);
 }
 
 /** An event `ingestOutliers` stored, and whether it was stored as rejected. */
@@ -83,34 +88,46 @@ export class StateFetcher {
     version: RoomVersion,
     roomId: string,
   ): Promise<Map<string, IngestedOutlier>> {
-    const checked = await checkReceivedPdus(raw, version, this.keys);
-    const events: RoomEvent[] = [];
+    const usable = (results: readonly ReceivedPduResult[]): RoomEvent[] =>
+      results.flatMap((r) => (r.ok && r.event.roomId === roomId ? [r.event] : []));
+    const prepare = (events: readonly RoomEvent[]): OutlierBatch =>
+      prepareOutlierBatch(
+        events,
+        {
+          getEvent: this.rooms.roomState.getEvent,
+          isRejected: (id) => this.rooms.eventStore.isRejected(id),
+        },
+        version,
+      );
+    // Ordering and auth-checking a big batch runs while the worker pool verifies signatures;
+    // it is redone only if some signature failed (then the batch holds other events). Like the
+    // awaits before it, the wait lets other work store events meanwhile: persist skips any
+    // event that is already stored.
+    let early: { events: RoomEvent[]; batch: OutlierBatch } | undefined;
+    const checked = await checkReceivedPdus(raw, version, this.keys, {
+      whileVerifying: (provisional) => {
+        const events = usable(provisional);
+        early = { events, batch: prepare(events) };
+      },
+    });
     for (const result of checked) {
-      if (result.ok && result.event.roomId === roomId) events.push(result.event);
-      else if (!result.ok)
+      if (!result.ok)
         this.logger.warn('dropping fetched event', {
           room_id: roomId,
           event_id: result.eventId,
           reason: result.reason,
         });
     }
-    const batch = prepareOutlierBatch(
-      events,
-      {
-        getEvent: this.rooms.roomState.getEvent,
-        isRejected: (id) => this.rooms.eventStore.isRejected(id),
-      },
-      version,
-    );
+    const events = usable(checked);
+    const batch = early && sameEvents(early.events, events) ? early.batch : prepare(events);
     for (const dropped of batch.dropped) {
       this.logger.warn('dropping fetched event', { room_id: roomId, ...dropped });
     }
-    if (batch.outliers.length > 0) this.rooms.persister.persist({ outliers: batch.outliers });
+    if (batch.outliers.length === 0) return new Map();
+    // Only what this call wrote: an event stored meanwhile by another path keeps its own verdict.
+    const persisted = this.rooms.persister.persist({ outliers: batch.outliers });
     return new Map(
-      batch.outliers.map((o) => [
-        o.event.eventId,
-        { event: o.event, rejected: o.rejection !== undefined },
-      ]),
+      persisted.map((p) => [p.event.eventId, { event: p.event, rejected: p.rejected }]),
     );
   }
 

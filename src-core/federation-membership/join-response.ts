@@ -9,7 +9,7 @@ import type { FederationRequestError } from '../federation-client/federation-req
 import type { AuthCheckDeps } from '../federation-events/event-auth-checks';
 import type { OutlierBatch } from '../federation-events/outlier-batch';
 import { prepareOutlierBatch } from '../federation-events/outlier-batch';
-import type { KeyPreparer } from '../federation-events/received-pdu';
+import type { KeyPreparer, ReceivedPduResult } from '../federation-events/received-pdu';
 import { checkReceivedPdus } from '../federation-events/received-pdu';
 import type { SendJoinResponse } from '../federation-events/remote-room-api';
 import type { RoomEvent } from '../rules/events/room-event';
@@ -37,6 +37,17 @@ export interface CheckedJoinResponse {
   resignedJoin: RoomEvent | undefined;
 }
 
+/** Auth chain first, then state: the order the outlier batch is built from. */
+function outlierOrder(checked: readonly ReceivedPduResult[], stateCount: number): RoomEvent[] {
+  const events = (results: readonly ReceivedPduResult[]): RoomEvent[] =>
+    results.flatMap((r) => (r.ok ? [r.event] : []));
+  return [...events(checked.slice(stateCount)), ...events(checked.slice(0, stateCount))];
+}
+
+function sameEvents(a: readonly RoomEvent[], b: readonly RoomEvent[]): boolean {
+  return a.length === b.length && a.every((event, i) => event === b[i]);
+}
+
 export async function checkJoinResponse(options: {
   destination: string;
   roomId: string;
@@ -50,13 +61,26 @@ export async function checkJoinResponse(options: {
   const fail = (message: string): InvalidJoinResponseError =>
     new InvalidJoinResponseError(destination, message);
 
-  const [stateChecked, authChecked, joinChecked] = await Promise.all([
-    checkReceivedPdus(response.state, version, options.keys),
-    checkReceivedPdus(response.authChain, version, options.keys),
+  // State and auth chain are checked as one batch, so the worker pool gets all their
+  // signatures at once; meanwhile the batch is ordered and auth-checked as if every signature
+  // verifies (any failure below rejects the whole answer, so that guess is either right or
+  // unused).
+  const stateCount = response.state.length;
+  let early: { events: RoomEvent[]; batch: OutlierBatch } | undefined;
+  const [allChecked, joinChecked] = await Promise.all([
+    checkReceivedPdus([...response.state, ...response.authChain], version, options.keys, {
+      whileVerifying: (provisional) => {
+        if (!provisional.every((r) => r.ok && r.event.roomId === roomId)) return;
+        const events = outlierOrder(provisional, stateCount);
+        early = { events, batch: prepareOutlierBatch(events, options.store, version) };
+      },
+    }),
     response.event === undefined
       ? Promise.resolve([])
       : checkReceivedPdus([response.event], version, options.keys),
   ]);
+  const stateChecked = allChecked.slice(0, stateCount);
+  const authChecked = allChecked.slice(stateCount);
   // One unverifiable or foreign event makes the whole answer untrustworthy: state with a hole
   // in it would be taken for the room's state, so ask another resident instead.
   for (const [field, results] of [
@@ -100,7 +124,11 @@ export async function checkJoinResponse(options: {
     serversInRoom = [...new Set([...response.serversInRoom, destination])].sort();
   }
 
-  const batch = prepareOutlierBatch([...authEvents, ...stateEvents], options.store, version);
+  const events = [...authEvents, ...stateEvents];
+  const batch =
+    early && sameEvents(early.events, events)
+      ? early.batch
+      : prepareOutlierBatch(events, options.store, version);
   const dropped = batch.dropped[0];
   if (dropped) throw fail(`event ${dropped.eventId} cannot be judged: ${dropped.reason}`);
   const stateIds = new Set(stateEvents.map((e) => e.eventId));
