@@ -47,6 +47,9 @@ export class CurrentStateStore {
     const removeMember = this.db.statement(
       'DELETE FROM current_memberships WHERE room_id = ? AND user_id = ?',
     );
+    const membershipOfEvent = this.db.statement(
+      'SELECT membership FROM room_memberships WHERE event_id = ?',
+    );
     for (const [key, eventId] of delta) {
       const { type, stateKey: skey } = parseStateKey(key);
       if (eventId === null) {
@@ -56,8 +59,15 @@ export class CurrentStateStore {
       }
       upsert.run(roomId, type, skey, eventId);
       if (type === 'm.room.member') {
-        const event = getEvent(eventId);
-        const membership = event ? stringField(event, 'membership') : null;
+        // The membership index has it without parsing the event; a 50,000-member state does
+        // not fit the parsed-event cache, so getEvent would read and parse almost every one.
+        const recorded = membershipOfEvent.get(eventId) as { membership: string } | undefined;
+        let membership: string | null;
+        if (recorded) membership = recorded.membership;
+        else {
+          const event = getEvent(eventId);
+          membership = event ? stringField(event, 'membership') : null;
+        }
         upsertMember.run(roomId, skey, membership ?? 'leave', eventId, serverNameOf(skey) ?? '');
       }
     }
