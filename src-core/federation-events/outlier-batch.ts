@@ -108,9 +108,20 @@ export function prepareOutlierBatch(
 ): OutlierBatch {
   const accepted = new Map<string, RoomEvent>();
   const rejected = new Map<string, RoomEvent>();
+  // Nothing is stored while the batch is prepared, so each stored verdict is read once: the
+  // create, power-levels and join-rules events are auth events of all 10,000 joins.
+  const storedRejected = new Map<string, boolean>();
+  const isStoredRejected = (id: string): boolean => {
+    let verdict = storedRejected.get(id);
+    if (verdict === undefined) {
+      verdict = store.isRejected(id);
+      storedRejected.set(id, verdict);
+    }
+    return verdict;
+  };
   const deps: AuthCheckDeps = {
     getEvent: (id) => accepted.get(id) ?? rejected.get(id) ?? store.getEvent(id),
-    isRejected: (id) => rejected.has(id) || (!accepted.has(id) && store.isRejected(id)),
+    isRejected: (id) => rejected.has(id) || (!accepted.has(id) && isStoredRejected(id)),
   };
   const { ordered, cyclic } = authOrder(
     events.filter((e) => store.getEvent(e.eventId) === undefined),
