@@ -15,6 +15,7 @@
  * which is the caller's decision (see `checkContentHash`).
  */
 import type { JsonObject } from '../json';
+import { serverNameOf } from '../identifiers/server-name-of';
 import { isJsonObject } from '../json';
 import { redactPdu } from '../redaction';
 import type { RoomVersion } from '../room-versions';
@@ -40,11 +41,9 @@ export type EventSignatureCheck =
   | { ok: true; requiredServers: string[] }
   | { ok: false; requiredServers: string[]; server: string; reason: string };
 
-/** The server part of a user or v1 event ID (`@local:server`, `$opaque:server`). */
-function serverNameOf(id: unknown): string | undefined {
-  if (typeof id !== 'string') return undefined;
-  const colon = id.indexOf(':');
-  return colon > 0 && colon < id.length - 1 ? id.slice(colon + 1) : undefined;
+/** The server of a sender or v1/v2 event ID; undefined when it has none (or is not a string). */
+function serverOfId(id: unknown): string | undefined {
+  return typeof id === 'string' ? serverNameOf(id) || undefined : undefined;
 }
 
 function isThirdPartyInvite(pdu: JsonObject, content: JsonObject): boolean {
@@ -65,13 +64,13 @@ export function requiredSigningServers(
 ): { servers: string[] } | { error: string } {
   const content = isJsonObject(pdu['content']) ? pdu['content'] : {};
   const servers: string[] = [];
-  const sender = serverNameOf(pdu['sender']);
+  const sender = serverOfId(pdu['sender']);
   if (sender === undefined)
     return { error: `sender ${JSON.stringify(pdu['sender'])} has no server` };
   if (!isThirdPartyInvite(pdu, content)) servers.push(sender);
 
   if (version.eventIdFormat === 'v1') {
-    const eventServer = serverNameOf(pdu['event_id']);
+    const eventServer = serverOfId(pdu['event_id']);
     if (eventServer === undefined) {
       return { error: `event_id ${JSON.stringify(pdu['event_id'])} has no server` };
     }
@@ -85,7 +84,7 @@ export function requiredSigningServers(
     Object.hasOwn(content, 'join_authorised_via_users_server')
   ) {
     const via = content['join_authorised_via_users_server'];
-    const authorising = serverNameOf(via);
+    const authorising = serverOfId(via);
     if (authorising === undefined) {
       return { error: `join_authorised_via_users_server ${JSON.stringify(via)} has no server` };
     }
