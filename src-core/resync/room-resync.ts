@@ -31,7 +31,7 @@ import { diffStates } from '../storage/state-store';
 import type { Clock } from '../util/clock';
 import { DestinationRotation } from './destination-rotation';
 import { InterruptibleSleep } from './interruptible-sleep';
-import { compareStates } from './state-reset-detector';
+import { compareStates, stateChangeReset } from './state-reset-detector';
 
 /** Backoff when every destination failed: 1 s doubling to 5 minutes, then steady. */
 export const RESYNC_BACKOFF_START_MS = 1_000;
@@ -372,21 +372,13 @@ export class RoomResync {
           createdTs: now,
         });
       }
-      const comparison = compareStates(partialBefore, fullBefore);
-      if (comparison.changes.length > 0) {
-        found.push({
-          roomId: this.roomId,
-          eventId,
-          kind: 'state_changed',
-          changes: comparison.changes,
-          omittedKeysAdded: comparison.omittedKeysAdded,
-          oldVerdict: null,
-          newVerdict: null,
-          rule: null,
-          reason: null,
-          createdTs: now,
-        });
-      }
+      const changed = stateChangeReset(
+        this.roomId,
+        eventId,
+        compareStates(partialBefore, fullBefore),
+        now,
+      );
+      if (changed) found.push(changed);
       resets = found.map((reset) => this.deps.store.insertReset(reset));
       this.stored = {
         ...this.stored,
@@ -449,23 +441,13 @@ export class RoomResync {
           diffStates(oldCurrent, resolved),
           rooms.roomState.getEvent,
         );
-        const comparison = compareStates(oldCurrent, resolved);
-        if (comparison.changes.length > 0) {
-          resets = [
-            this.deps.store.insertReset({
-              roomId: this.roomId,
-              eventId: null,
-              kind: 'current_state_changed',
-              changes: comparison.changes,
-              omittedKeysAdded: comparison.omittedKeysAdded,
-              oldVerdict: null,
-              newVerdict: null,
-              rule: null,
-              reason: null,
-              createdTs: this.deps.clock.now(),
-            }),
-          ];
-        }
+        const changed = stateChangeReset(
+          this.roomId,
+          null,
+          compareStates(oldCurrent, resolved),
+          this.deps.clock.now(),
+        );
+        if (changed) resets = [this.deps.store.insertReset(changed)];
       }
       this.deps.store.clearPartialRoom(this.roomId);
       this.stored = { ...this.stored, finishedTs: this.deps.clock.now() };

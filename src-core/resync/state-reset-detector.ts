@@ -6,6 +6,7 @@
  * are only counted.
  */
 import type { StateChange } from '../admin-api/admin-api-types';
+import type { NewStateReset } from '../storage/resync-store';
 import type { StateMap } from '../rules/events/state-map';
 import { parseStateKey } from '../rules/events/state-map';
 
@@ -37,3 +38,29 @@ export function compareStates(partial: StateMap, full: StateMap): StateCompariso
 }
 
 export type Verdict = 'accepted' | 'rejected';
+
+/**
+ * The reset record for a state comparison that found changes (none for a comparison that only
+ * found omitted members): before an event (`state_changed`) or of the room at the end
+ * (`current_state_changed`, no event).
+ */
+export function stateChangeReset(
+  roomId: string,
+  eventId: string | null,
+  comparison: StateComparison,
+  createdTs: number,
+): NewStateReset | undefined {
+  if (comparison.changes.length === 0) return undefined;
+  return {
+    roomId,
+    eventId,
+    kind: eventId === null ? 'current_state_changed' : 'state_changed',
+    changes: comparison.changes,
+    omittedKeysAdded: comparison.omittedKeysAdded,
+    oldVerdict: null,
+    newVerdict: null,
+    rule: null,
+    reason: null,
+    createdTs,
+  };
+}
