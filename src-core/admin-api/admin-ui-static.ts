@@ -12,26 +12,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MatrixError, unrecognized } from '../http/matrix-error';
 import type { AdminAccessPolicy } from './admin-access';
 import { checkAdminPeer } from './admin-access';
+import { contentTypeFor } from '../http/content-types';
 import { ADMIN_API_PREFIX } from './admin-http-routes';
 
 export const ADMIN_UI_PREFIX = '/_skein/admin';
 
 /** renderer/dist beside src-core in the repository (npm run build:renderer writes it). */
 export const DEFAULT_ADMIN_UI_DIR = fileURLToPath(new URL('../../renderer/dist', import.meta.url));
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /**
  * No inline script or style anywhere (React sets styles through the CSSOM, which CSP allows);
@@ -111,7 +98,7 @@ export function registerAdminUi(
       const hashed = file.startsWith(path.join(root, 'assets') + path.sep);
       return reply
         .header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
-        .type(CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream')
+        .type(contentTypeFor(file))
         .send(await readFile(file));
     }
     // A missing file that looks like one (has an extension) is a 404, not the page.
@@ -120,7 +107,7 @@ export function registerAdminUi(
     }
     return reply
       .header('cache-control', 'no-cache')
-      .type(CONTENT_TYPES['.html'] as string)
+      .type(contentTypeFor('index.html'))
       .send(await readFile(index));
   };
 
