@@ -21,6 +21,11 @@ export type ResyncPhase =
 
 export interface ResyncProgress {
   roomId: string;
+  /**
+   * Grows with every snapshot the server takes. A command's answer and the live stream can
+   * arrive out of order, so a snapshot with a lower revision than one already shown is stale.
+   */
+  revision: number;
   phase: ResyncPhase;
   /** Events still partial-stated plus those already done. */
   eventsTotal: number;

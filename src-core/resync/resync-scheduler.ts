@@ -26,6 +26,7 @@ export class ResyncScheduler {
   /** Runs inside the completing transaction (the /sync un-partial record). */
   private completingHook: ((roomId: string) => void) | undefined;
   private stopped = false;
+  private revision = 0;
   private readonly log: Logger;
 
   constructor(
@@ -89,7 +90,11 @@ export class ResyncScheduler {
     if (options.paused) {
       this.deps.store.setControl(roomId, { ...this.deps.store.control(roomId), paused: true });
     }
-    const resync = new RoomResync(roomId, { ...this.deps, listeners: this.listeners });
+    const resync = new RoomResync(roomId, {
+      ...this.deps,
+      listeners: this.listeners,
+      nextRevision: () => ++this.revision,
+    });
     this.resyncs.set(roomId, resync);
     this.log.info('starting resync', { room_id: roomId });
     resync.start();

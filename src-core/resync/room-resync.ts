@@ -54,6 +54,8 @@ export interface RoomResyncDeps {
   clock: Clock;
   logger: Logger;
   listeners: RoomResyncListeners;
+  /** Orders progress snapshots across the server (see ResyncProgress.revision). */
+  nextRevision: () => number;
 }
 
 export class RoomResync {
@@ -164,6 +166,7 @@ export class RoomResync {
         : this.recentEventMs.reduce((a, b) => a + b, 0) / this.recentEventMs.length;
     return {
       roomId: this.roomId,
+      revision: this.deps.nextRevision(),
       phase: this.phase,
       eventsTotal: this.stored.eventsDone + remaining,
       eventsDone: this.stored.eventsDone,

@@ -29,7 +29,10 @@ function fakeTransport(events: EventSummary[], options: { failWith?: Error } = {
     serversInRoom: [],
     resync: null,
   };
-  const progress = { roomId: ROOM, phase: 'paused' } as ResyncProgress;
+  // Every answer is a newer snapshot, as the server's revisions are.
+  let revision = 0;
+  const snapshot = (change: Partial<ResyncProgress>): ResyncProgress =>
+    ({ roomId: ROOM, phase: 'paused', revision: ++revision, ...change }) as ResyncProgress;
   const fail = async (): Promise<never> => {
     throw options.failWith;
   };
@@ -45,17 +48,17 @@ function fakeTransport(events: EventSummary[], options: { failWith?: Error } = {
     listStateResets: async () => [],
     pauseResync: async () => {
       calls.push('pause');
-      return { ...progress, phase: 'paused' };
+      return snapshot({ phase: 'paused' });
     },
     resumeResync: async () => {
       calls.push('resume');
-      return { ...progress, phase: 'running' };
+      return snapshot({ phase: 'running' });
     },
     stepResync: async (_roomId: string, n: number) => {
       calls.push(`step ${n}`);
-      return { ...progress, stepsRemaining: n };
+      return snapshot({ stepsRemaining: n });
     },
-    setResyncThrottle: async () => progress,
+    setResyncThrottle: async () => snapshot({}),
     joinRoom: async () => ({ roomId: ROOM }),
     subscribe: (callback: (message: AdminStreamMessage) => void) => {
       listener = callback;

@@ -18,7 +18,7 @@ import { RoomGraph } from '../dag/room-graph';
 import type { AdminTransport, StreamConnectionState } from '../transport/admin-transport';
 import { AdminTransportError } from '../transport/admin-transport';
 import type { PendingEvents, StreamState } from './stream-reducer';
-import { newestFirst, reduceStreamMessages } from './stream-reducer';
+import { isNewerProgress, newestFirst, reduceStreamMessages } from './stream-reducer';
 
 /** Events fetched per listEvents page when a room opens. */
 export const EVENTS_PAGE = 20_000;
@@ -112,7 +112,11 @@ export function createAdminStore(options: AdminStoreOptions = {}) {
     };
 
     const progressChanged = (progress: ResyncProgress): void =>
-      set((state) => ({ resync: { ...state.resync, [progress.roomId]: progress } }));
+      set((state) =>
+        isNewerProgress(state.resync[progress.roomId], progress)
+          ? { resync: { ...state.resync, [progress.roomId]: progress } }
+          : {},
+      );
 
     const requireTransport = (): AdminTransport => {
       const transport = get().transport;

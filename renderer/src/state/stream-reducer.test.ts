@@ -8,13 +8,14 @@ import type {
 import { RoomGraph } from '../dag/room-graph';
 import { syntheticDag, syntheticEvent } from '../testing/synthetic-dag';
 import type { StreamState } from './stream-reducer';
-import { MAX_LOG_LINES, reduceStreamMessages } from './stream-reducer';
+import { MAX_LOG_LINES, isNewerProgress, reduceStreamMessages } from './stream-reducer';
 
 const ROOM = '!synthetic:example.org';
 
 function progress(overrides: Partial<ResyncProgress> = {}): ResyncProgress {
   return {
     roomId: ROOM,
+    revision: 1,
     phase: 'paused',
     eventsTotal: 10,
     eventsDone: 0,
@@ -88,6 +89,20 @@ describe('stream reducer', () => {
     expect(next.rooms?.[ROOM]?.joinedMembers).toBe(3);
     expect(next.resync?.[ROOM]).toMatchObject({ eventsDone: 4, phase: 'running' });
     expect(next.graphVersion).toBeUndefined();
+  });
+
+  it('never lets an older progress snapshot replace a newer one (answers and stream race)', () => {
+    const shown = reduceStreamMessages(initial(), [
+      { kind: 'resync', progress: progress({ revision: 7, eventsDone: 5 }) },
+    ]);
+    const state = { ...initial(), resync: shown.resync ?? {} };
+    const stale = reduceStreamMessages(state, [
+      { kind: 'resync', progress: progress({ revision: 6, eventsDone: 4, stepsRemaining: 1 }) },
+      { kind: 'room', room: room({ resync: progress({ revision: 5, eventsDone: 4 }) }) },
+    ]);
+    expect((stale.resync ?? state.resync)[ROOM]).toMatchObject({ revision: 7, eventsDone: 5 });
+    expect(isNewerProgress(progress({ revision: 7 }), progress({ revision: 8 }))).toBe(true);
+    expect(isNewerProgress(undefined, progress({ revision: 1 }))).toBe(true);
   });
 
   it('appends new events to the open graph and only repaints for flag updates', () => {

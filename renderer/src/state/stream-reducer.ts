@@ -35,6 +35,17 @@ export function newestFirst(a: StateReset, b: StateReset): number {
   return b.createdTs - a.createdTs || b.resetId - a.resetId;
 }
 
+/**
+ * Whether `incoming` should replace `current`: a command's answer and the live stream can
+ * arrive out of order, and an older snapshot must not undo a newer one.
+ */
+export function isNewerProgress(
+  current: ResyncProgress | undefined,
+  incoming: ResyncProgress,
+): boolean {
+  return current === undefined || incoming.revision >= current.revision;
+}
+
 export function reduceStreamMessages(
   state: StreamState,
   messages: readonly AdminStreamMessage[],
@@ -52,13 +63,18 @@ export function reduceStreamMessages(
       case 'room': {
         rooms ??= { ...state.rooms };
         rooms[message.room.roomId] = message.room;
-        if (message.room.resync) {
+        if (
+          message.room.resync &&
+          isNewerProgress((resync ?? state.resync)[message.room.roomId], message.room.resync)
+        ) {
           resync ??= { ...state.resync };
           resync[message.room.roomId] = message.room.resync;
         }
         break;
       }
       case 'resync': {
+        if (!isNewerProgress((resync ?? state.resync)[message.progress.roomId], message.progress))
+          break;
         resync ??= { ...state.resync };
         resync[message.progress.roomId] = message.progress;
         break;
