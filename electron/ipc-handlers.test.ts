@@ -22,6 +22,7 @@ import type { AdminIpc, SettingsEndpoint } from './ipc-handlers';
 import { registerAdminIpc } from './ipc-handlers';
 import { adminChannel, IPC_CHANNELS } from './ipc-channels';
 import { FakeIpcMain, FakeWebContents, pageEvent } from './testing/fake-ipc';
+import { waitFor } from '../src-core/testing/wait-for';
 
 let resident: Homeserver;
 let joiner: Homeserver;
@@ -84,14 +85,6 @@ async function residentSpeaksAfterJoin(): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (partialEvents() < 2) {
     if (Date.now() > deadline) throw new Error('the resident’s message did not reach the joiner');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

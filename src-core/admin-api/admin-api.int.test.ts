@@ -18,6 +18,7 @@ import type {
   RoomSummary,
 } from './admin-api-types';
 import { ADMIN_API_PREFIX, ADMIN_STREAM_PATH } from './admin-http-routes';
+import { waitFor } from '../testing/wait-for';
 
 let resident: Homeserver;
 let joiner: Homeserver;
@@ -35,18 +36,6 @@ const admin = (
     ...(options.body === undefined ? {} : { body: options.body }),
     headers: { authorization: `Bearer ${token}`, ...options.headers },
   });
-
-async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 beforeAll(async () => {
   [resident, joiner] = await Promise.all([

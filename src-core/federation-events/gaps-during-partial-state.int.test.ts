@@ -11,19 +11,12 @@ import type { ScriptedRoom } from '../demo/test-peer/scripted-room';
 import type { Homeserver } from '../homeserver';
 import { expectStatus, registerUser } from '../testing/matrix-test-client';
 import { startTestHomeserver } from '../testing/test-homeserver';
+import { waitFor } from '../testing/wait-for';
 
 let peer: TestPeer;
 let skein: Homeserver;
 let room: ScriptedRoom;
 let release: () => void;
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const stored = (eventId: string): boolean =>
   skein.context.rooms.eventStore.getEventState(eventId) !== undefined;

@@ -7,20 +7,13 @@ import type { Homeserver } from '../homeserver';
 import { expectStatus, registerUser } from '../testing/matrix-test-client';
 import type { TestUser } from '../testing/matrix-test-client';
 import { startTestHomeserver } from '../testing/test-homeserver';
+import { waitFor } from '../testing/wait-for';
 
 let a: Homeserver;
 let b: Homeserver;
 let bob: TestUser;
 let alice: TestUser;
 let roomId: string;
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const partialEvents = (server: Homeserver): number =>
   (

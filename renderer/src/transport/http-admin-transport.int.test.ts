@@ -19,6 +19,7 @@ import { createAdminStore } from '../state/admin-store';
 import { AdminTransportError } from './admin-transport';
 import { HttpAdminTransport } from './http-admin-transport';
 import type { WebSocketLike } from './reconnecting-stream';
+import { waitFor } from '../../../src-core/testing/wait-for';
 
 let resident: Homeserver;
 let joiner: Homeserver;
@@ -54,14 +55,6 @@ async function residentSpeaksAfterJoin(): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (partialEvents() < 2) {
     if (Date.now() > deadline) throw new Error('the resident’s message did not reach the joiner');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
