@@ -13,6 +13,7 @@
  * before sending, so rows queued before a deny (an ACL sent later, a list changed across a
  * restart) are dropped rather than delivered or retried forever.
  */
+import { setMaxListeners } from 'node:events';
 import type { JsonObject } from '../rules/json';
 import type { Logger } from '../logging/logger';
 import type { OutboundQueueStore } from '../storage/outbound-queue-store';
@@ -85,6 +86,9 @@ export class OutboundQueue {
 
   constructor(private readonly options: OutboundQueueOptions) {
     this.log = options.logger.child({ component: 'outbound-queue' });
+    // Every destination's in-flight /send listens on this one signal (to abort at shutdown), so a
+    // room spanning many servers legitimately has more than Node's default of 10 listeners.
+    setMaxListeners(0, this.abort.signal);
     const policy = options.destinationPolicy;
     if (policy) this.filters.push((destination) => policy.allows(destination));
   }
