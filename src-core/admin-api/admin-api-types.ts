@@ -138,6 +138,8 @@ export interface ServerInfo {
     retryAtTs: number | null;
     lastError: string | null;
   }[];
+  /** The latest warnings, errors and demo steps logged before this call, oldest first. */
+  recentLogs: LogLine[];
 }
 
 export interface LogLine {

@@ -91,6 +91,20 @@ describe('admin API access', () => {
     expect(() => checkAdminAccess(request, policy)).toThrow(/loopback/);
   });
 
+  it('keeps recent log lines for a GUI that connects later', async () => {
+    joiner.admin.publishLog({
+      ts: 1,
+      level: 'warn',
+      message: 'logged before anyone looked',
+      fields: {},
+    });
+    const info = expectStatus<{ recentLogs: { message: string }[] }>(
+      await admin('GET', '/server'),
+      200,
+    );
+    expect(info.recentLogs.map((line) => line.message)).toContain('logged before anyone looked');
+  });
+
   it('answers unknown rooms and bad parameters with Matrix errors', async () => {
     const unknown = await admin('GET', `/rooms/${encodeURIComponent('!nope:x')}`);
     expect(unknown.status).toBe(404);

@@ -16,6 +16,7 @@ import type {
   EventDetail,
   EventSummary,
   JoinRoomRequest,
+  LogLine,
   ResyncProgress,
   RoomSummary,
   ServerInfo,
@@ -29,6 +30,9 @@ import { DEFAULT_DEMO_OPTIONS, DemoFederation } from '../demo/demo-federation';
 /** Events per listEvents page at most: the DAG view pages through big rooms. */
 export const MAX_EVENTS_PAGE = 50_000;
 
+/** Log lines kept for a GUI that connects later (the stream only carries what happens next). */
+export const RECENT_LOG_LINES = 200;
+
 /** The local account the admin acts as when joining rooms from the GUI. */
 export const ADMIN_LOCALPART = 'skein-admin';
 
@@ -37,6 +41,7 @@ export class AdminService implements AdminApi {
   private readonly dag: DagInspectionStore;
   private readonly resyncStore: ResyncStore;
   private readonly startedTs: number;
+  private readonly recentLogs: LogLine[] = [];
   /** The demo federation, once asked for (one per process run; stopped with the server). */
   private demo: Promise<DemoFederation> | undefined;
 
@@ -87,7 +92,9 @@ export class AdminService implements AdminApi {
   }
 
   /** Forwards log lines to the stream (wired to the logger's tap by the homeserver). */
-  publishLog(line: Extract<AdminStreamMessage, { kind: 'log' }>['line']): void {
+  publishLog(line: LogLine): void {
+    this.recentLogs.push(line);
+    if (this.recentLogs.length > RECENT_LOG_LINES) this.recentLogs.shift();
     this.emit({ kind: 'log', line });
   }
 
@@ -103,6 +110,7 @@ export class AdminService implements AdminApi {
         retryAtTs: d.retryAtTs ?? null,
         lastError: d.lastError ?? null,
       })),
+      recentLogs: [...this.recentLogs],
     };
   }
 

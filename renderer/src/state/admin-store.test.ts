@@ -38,7 +38,13 @@ function fakeTransport(events: EventSummary[], options: { failWith?: Error } = {
   };
   const transport = {
     kind: 'http',
-    serverInfo: async () => ({ serverName: 'hs', version: '0', startedTs: 0, destinations: [] }),
+    serverInfo: async () => ({
+      serverName: 'hs',
+      version: '0',
+      startedTs: 0,
+      destinations: [],
+      recentLogs: [{ ts: 1, level: 'warn', message: 'before you came', fields: {} }],
+    }),
     listRooms: async () => (options.failWith ? fail() : [room]),
     getRoom: async () => room,
     listEvents: async () => events,
@@ -108,6 +114,12 @@ describe('admin store', () => {
     flushes[0]?.();
     expect(store.getState().graphs[ROOM]?.size).toBe(8);
     expect(store.getState().graphVersion).toBe(before + 1);
+  });
+
+  it('shows the log lines the server kept from before the page connected', async () => {
+    const store = createAdminStore({ scheduleFlush: (flush) => flush() });
+    await store.getState().connect(fakeTransport([]).transport);
+    expect(store.getState().logs.map((line) => line.message)).toEqual(['before you came']);
   });
 
   it('keeps the progress the resync commands answer with', async () => {

@@ -188,9 +188,15 @@ export function createAdminStore(options: AdminStoreOptions = {}) {
             transport.listRooms(),
           ]);
           const resync = { ...get().resync };
-          for (const room of rooms) if (room.resync) resync[room.roomId] = room.resync;
+          for (const room of rooms) {
+            if (room.resync && isNewerProgress(resync[room.roomId], room.resync)) {
+              resync[room.roomId] = room.resync;
+            }
+          }
           set({
             serverInfo,
+            // Lines logged before we connected (the stream only brings later ones).
+            ...(get().logs.length === 0 ? { logs: serverInfo.recentLogs ?? [] } : {}),
             rooms: Object.fromEntries(rooms.map((room) => [room.roomId, room])),
             resync,
             authError: null,
