@@ -23,6 +23,7 @@ import { registerAdminIpc } from './ipc-handlers';
 import { adminChannel, IPC_CHANNELS } from './ipc-channels';
 import { FakeIpcMain, FakeWebContents, pageEvent } from './testing/fake-ipc';
 import { waitFor } from '../src-core/testing/wait-for';
+import { residentSpeaksAfterJoin } from '../src-core/testing/partial-state';
 
 let resident: Homeserver;
 let joiner: Homeserver;
@@ -66,27 +67,6 @@ function streamed(): AdminStreamMessage[] {
   return page.sent
     .filter((s) => s.channel === IPC_CHANNELS.streamMessage)
     .map((s) => s.args[0] as AdminStreamMessage);
-}
-
-/** A message from the resident after our join: it reaches the joiner partial-stated. */
-async function residentSpeaksAfterJoin(): Promise<void> {
-  resident.context.rooms.sender.send({
-    roomId,
-    type: 'm.room.message',
-    sender: `@alice:${resident.config.serverName}`,
-    content: { msgtype: 'm.text', body: 'after the join' },
-  });
-  const partialEvents = () =>
-    (
-      joiner.context.database.sqlite
-        .prepare('SELECT count(*) AS n FROM partial_state_events WHERE room_id = ?')
-        .get(roomId) as { n: number }
-    ).n;
-  const deadline = Date.now() + 10_000;
-  while (partialEvents() < 2) {
-    if (Date.now() > deadline) throw new Error('the resident’s message did not reach the joiner');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 beforeAll(async () => {
@@ -223,7 +203,7 @@ describe('a partial join driven over IPC', () => {
 
   it('pauses (idempotent), steps one event, then resumes to the end', async () => {
     // More than J to do, so one step leaves the resync paused.
-    await residentSpeaksAfterJoin();
+    await residentSpeaksAfterJoin(resident, joiner, roomId, `@alice:${resident.config.serverName}`);
     const paused = await value<ResyncProgress>('pauseResync', roomId);
     expect(paused.phase).toBe('paused');
     const stepped = await value<ResyncProgress>('stepResync', roomId, 1);

@@ -19,6 +19,7 @@ import type {
 } from './admin-api-types';
 import { ADMIN_API_PREFIX, ADMIN_STREAM_PATH } from './admin-http-routes';
 import { waitFor } from '../testing/wait-for';
+import { partialEventCount } from '../testing/partial-state';
 
 let resident: Homeserver;
 let joiner: Homeserver;
@@ -171,11 +172,7 @@ describe('a partial join driven through the admin API', () => {
       'the later event at the joiner',
       () =>
         joiner.context.rooms.partialState.isPartialRoom(roomId) &&
-        (
-          joiner.context.database.sqlite
-            .prepare('SELECT count(*) AS n FROM partial_state_events WHERE room_id = ?')
-            .get(roomId) as { n: number }
-        ).n === 2,
+        partialEventCount(joiner, roomId) === 2,
     );
     const rooms = expectStatus<{ rooms: RoomSummary[] }>(await admin('GET', '/rooms'), 200).rooms;
     const room = rooms.find((r) => r.roomId === roomId);

@@ -8,6 +8,7 @@ import { expectStatus, registerUser } from '../testing/matrix-test-client';
 import type { TestUser } from '../testing/matrix-test-client';
 import { startTestHomeserver } from '../testing/test-homeserver';
 import { waitFor } from '../testing/wait-for';
+import { partialEventCount } from '../testing/partial-state';
 
 let a: Homeserver;
 let b: Homeserver;
@@ -15,12 +16,7 @@ let bob: TestUser;
 let alice: TestUser;
 let roomId: string;
 
-const partialEvents = (server: Homeserver): number =>
-  (
-    server.context.database.sqlite
-      .prepare('SELECT count(*) AS n FROM partial_state_events WHERE room_id = ?')
-      .get(roomId) as { n: number }
-  ).n;
+const partialEvents = (server: Homeserver): number => partialEventCount(server, roomId);
 
 beforeAll(async () => {
   [a, b] = await Promise.all([

@@ -20,6 +20,7 @@ import { AdminTransportError } from './admin-transport';
 import { HttpAdminTransport } from './http-admin-transport';
 import type { WebSocketLike } from './reconnecting-stream';
 import { waitFor } from '../../../src-core/testing/wait-for';
+import { residentSpeaksAfterJoin } from '../../../src-core/testing/partial-state';
 
 let resident: Homeserver;
 let joiner: Homeserver;
@@ -36,27 +37,6 @@ function transportFor(server: Homeserver, token: string): HttpAdminTransport {
     fetch: https.fetch,
     createSocket: (url) => new WebSocket(url, { ca }) as unknown as WebSocketLike,
   });
-}
-
-/** A message from the resident after our join: it reaches the joiner partial-stated. */
-async function residentSpeaksAfterJoin(): Promise<void> {
-  resident.context.rooms.sender.send({
-    roomId,
-    type: 'm.room.message',
-    sender: `@alice:${resident.config.serverName}`,
-    content: { msgtype: 'm.text', body: 'after the join' },
-  });
-  const partialEvents = () =>
-    (
-      joiner.context.database.sqlite
-        .prepare('SELECT count(*) AS n FROM partial_state_events WHERE room_id = ?')
-        .get(roomId) as { n: number }
-    ).n;
-  const deadline = Date.now() + 10_000;
-  while (partialEvents() < 2) {
-    if (Date.now() > deadline) throw new Error('the resident’s message did not reach the joiner');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 beforeAll(async () => {
@@ -130,7 +110,7 @@ describe('HttpAdminTransport against a real server', () => {
     expect(store.getState().rooms[roomId]?.partial).toBe(true);
     await waitFor('resync paused', () => store.getState().resync[roomId]?.phase === 'paused');
     // More than J to do, so one step leaves the resync paused.
-    await residentSpeaksAfterJoin();
+    await residentSpeaksAfterJoin(resident, joiner, roomId, `@alice:${resident.config.serverName}`);
 
     await store.getState().openRoom(roomId);
     const graph = store.getState().graphs[roomId];
